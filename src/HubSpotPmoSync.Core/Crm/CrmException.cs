@@ -1,0 +1,43 @@
+namespace HubSpotPmoSync.Core.Crm;
+
+/// <summary>A call to the CRM failed for good (after any retries). The message never carries credentials.</summary>
+public class CrmException : Exception
+{
+    public CrmException() { }
+
+    public CrmException(string message) : base(message) { }
+
+    public CrmException(string message, Exception? inner) : base(message, inner) { }
+
+    public CrmException(string message, int? statusCode, string? category, Exception? inner = null) : base(message, inner)
+    {
+        StatusCode = statusCode;
+        Category = category;
+    }
+
+    /// <summary>HTTP status of the last attempt, when there was a response.</summary>
+    public int? StatusCode { get; }
+
+    /// <summary>HubSpot's error category, when it gave one.</summary>
+    public string? Category { get; }
+}
+
+/// <summary>The portal's daily quota (or this worker's configured share of it) is used up; no retry helps until it resets.</summary>
+public sealed class CrmQuotaExceededException : CrmException
+{
+    public CrmQuotaExceededException() { }
+
+    public CrmQuotaExceededException(string message) : base(message, 429, "RATE_LIMIT") { }
+
+    public CrmQuotaExceededException(string message, Exception? inner) : base(message, 429, "RATE_LIMIT", inner) { }
+}
+
+/// <summary>The CRM refused the credentials (401/403). The message names the setting, never its value.</summary>
+public sealed class CrmAuthenticationException : CrmException
+{
+    public CrmAuthenticationException() { }
+
+    public CrmAuthenticationException(string message) : base(message, 401, "INVALID_AUTHENTICATION") { }
+
+    public CrmAuthenticationException(string message, Exception? inner) : base(message, 401, "INVALID_AUTHENTICATION", inner) { }
+}

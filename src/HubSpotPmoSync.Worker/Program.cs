@@ -1,0 +1,1 @@
+return HubSpotPmoSync.Worker.Cli.Run(args);
