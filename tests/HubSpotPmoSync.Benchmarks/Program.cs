@@ -33,4 +33,4 @@ return await chosen.RunAsync(args.Skip(1).ToArray());
 
 static string RuntimeInformationText() =>
     $"{System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, {Environment.ProcessorCount} cores, "
-    + $"{(typeof(Program).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "?")}";
+    + $"{(typeof(IBenchmark).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "?")}";
