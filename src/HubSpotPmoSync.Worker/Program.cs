@@ -1,1 +1,3 @@
-return HubSpotPmoSync.Worker.Cli.Run(args);
+using HubSpotPmoSync.Worker.Cli;
+
+return await CommandLine.RunAsync(args, Console.Out, Console.Error);

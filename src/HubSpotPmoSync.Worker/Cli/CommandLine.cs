@@ -1,0 +1,142 @@
+using System.CommandLine;
+using HubSpotPmoSync.Core.Crm;
+using Microsoft.Extensions.Options;
+
+namespace HubSpotPmoSync.Worker.Cli;
+
+/// <summary>
+/// The command line of <c>hubspot-pmo-sync</c> (DESIGN.md "Command line"): parses, runs one command, and maps
+/// every outcome to an exit code — 0 success, 1 runtime failure, 2 bad input.
+/// </summary>
+internal static class CommandLine
+{
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error) =>
+        RunAsync(args, new CommandEnvironment(output, error, ConfigurationOverrides: null));
+
+    public static async Task<int> RunAsync(string[] args, CommandEnvironment environment)
+    {
+        var root = Build(environment);
+        var parse = root.Parse(args);
+        var invocation = new InvocationConfiguration { Output = environment.Output, Error = environment.Error, EnableDefaultExceptionHandler = false };
+
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var e in parse.Errors)
+            {
+                await environment.Error.WriteLineAsync($"error: {e.Message}");
+            }
+
+            await environment.Error.WriteLineAsync("Run 'hubspot-pmo-sync --help' for the commands and their options.");
+            return ExitCodes.BadInput;
+        }
+
+        using var cancellation = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            // The first Ctrl+C asks the command to stop after the page in flight; a second one kills the process.
+            if (!cancellation.IsCancellationRequested)
+            {
+                e.Cancel = true;
+                cancellation.Cancel();
+            }
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            return await parse.InvokeAsync(invocation, cancellation.Token);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    internal static RootCommand Build(CommandEnvironment env)
+    {
+        var root = new RootCommand(
+            "HubSpotPmoSync: syncs HubSpot deals, tickets, companies and projects with the delivery model, scores "
+            + "project health and earned value, and writes them back to HubSpot.");
+
+        // No command: print help and exit 2 (a bare invocation is a usage error).
+        root.SetAction(parse =>
+        {
+            env.Error.WriteLine("error: a command is required.");
+            WriteHelp(root, parse, env.Error);
+            return ExitCodes.BadInput;
+        });
+
+        foreach (var command in Commands.CommandsCatalog.All(env))
+        {
+            root.Subcommands.Add(command);
+        }
+
+        return root;
+    }
+
+    private static void WriteHelp(RootCommand root, ParseResult parse, TextWriter writer)
+    {
+        writer.WriteLine();
+        writer.WriteLine("Commands:");
+        foreach (var c in root.Subcommands)
+        {
+            writer.WriteLine($"  {c.Name,-12} {c.Description}");
+        }
+
+        writer.WriteLine();
+        writer.WriteLine("Run 'hubspot-pmo-sync <command> --help' for a command's options.");
+        _ = parse;
+    }
+
+    /// <summary>
+    /// Runs a command body and turns its outcome into an exit code, printing errors without stack traces
+    /// (and never a credential: exception messages of the CRM adapter carry none).
+    /// </summary>
+    internal static async Task<int> Guard(CommandEnvironment env, Func<Task<int>> body)
+    {
+        try
+        {
+            return await body();
+        }
+        catch (UserInputException e)
+        {
+            await env.Error.WriteLineAsync($"error: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+        catch (OptionsValidationException e)
+        {
+            await env.Error.WriteLineAsync("error: the configuration is not valid:");
+            foreach (var failure in e.Failures.SelectMany(f => f.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
+            {
+                await env.Error.WriteLineAsync($"  {failure}");
+            }
+
+            return ExitCodes.BadInput;
+        }
+        catch (OperationCanceledException)
+        {
+            await env.Error.WriteLineAsync("cancelled: stopped after the work in flight; nothing committed was lost.");
+            return ExitCodes.RuntimeFailure;
+        }
+        catch (CrmAuthenticationException e)
+        {
+            await env.Error.WriteLineAsync($"error: {e.Message}");
+            return ExitCodes.RuntimeFailure;
+        }
+        catch (CrmException e)
+        {
+            await env.Error.WriteLineAsync($"error: HubSpot: {e.Message}");
+            return ExitCodes.RuntimeFailure;
+        }
+        catch (Exception e)
+        {
+            await env.Error.WriteLineAsync($"error: {e.GetType().Name}: {e.Message}");
+            return ExitCodes.RuntimeFailure;
+        }
+    }
+}
+
+/// <summary>Where a command writes and what configuration it adds on top of the host's (tests and <c>demo</c> use this).</summary>
+internal sealed record CommandEnvironment(
+    TextWriter Output,
+    TextWriter Error,
+    IReadOnlyDictionary<string, string?>? ConfigurationOverrides);

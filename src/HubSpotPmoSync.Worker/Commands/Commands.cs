@@ -1,0 +1,14 @@
+using System.CommandLine;
+using HubSpotPmoSync.Worker.Cli;
+
+namespace HubSpotPmoSync.Worker.Commands;
+
+/// <summary>Every command of the product, in the order help lists them.</summary>
+internal static class CommandsCatalog
+{
+    public static IEnumerable<Command> All(CommandEnvironment env)
+    {
+        _ = env;
+        yield break;
+    }
+}
