@@ -1,0 +1,59 @@
+using HubSpotPmoSync.Worker.Cli;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+
+namespace HubSpotPmoSync.Worker.Hosting;
+
+/// <summary>
+/// Builds the generic host a command runs in: appsettings.json (+ appsettings.{Environment}.json), user secrets in
+/// Development, environment variables (<c>HubSpot__AccessToken</c>), then the command's own overrides — later wins.
+/// Logs go to standard error so that a command's output (a table, JSON, CSV) stays clean on standard output.
+/// </summary>
+internal static class WorkerHost
+{
+    public static HostApplicationBuilder CreateBuilder(CommandEnvironment env, bool longRunning = false)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = [],
+            ContentRootPath = Directory.GetCurrentDirectory(),
+            ApplicationName = "HubSpotPmoSync",
+        });
+
+        if (env.ConfigurationOverrides is { Count: > 0 } overrides)
+        {
+            builder.Configuration.AddInMemoryCollection(overrides);
+        }
+
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
+        builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        if (!longRunning)
+        {
+            // One-shot commands speak through their output; only warnings and errors are logged.
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        }
+
+        builder.AddHubSpotPmoSync();
+        return builder;
+    }
+
+    /// <summary>Resolves a configured relative path against the current folder first, then the program's folder.</summary>
+    public static string ResolvePath(string path)
+    {
+        if (Path.IsPathRooted(path) || File.Exists(path) || Directory.Exists(path))
+        {
+            return Path.GetFullPath(path);
+        }
+
+        var besideProgram = Path.Combine(AppContext.BaseDirectory, path);
+        return File.Exists(besideProgram) || Directory.Exists(besideProgram) ? besideProgram : Path.GetFullPath(path);
+    }
+}
