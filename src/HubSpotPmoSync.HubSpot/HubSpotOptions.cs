@@ -75,7 +75,7 @@ public sealed class HubSpotOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00", ErrorMessage = "HubSpot:AttemptTimeout must be between {1} and {2}.")]
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Gets or sets how many times a failed attempt is retried (429, 5xx, 408, 423, network errors, timeouts).</summary>
+    /// <summary>Gets or sets how many times a failed attempt is retried (429, 5xx, 408, 423, network errors, timeouts); 0 turns retries off.</summary>
     /// <value>The default value is 6.</value>
     [Range(0, 50, ErrorMessage = "HubSpot:MaxRetryAttempts must be between {1} and {2}.")]
     public int MaxRetryAttempts { get; set; } = 6;

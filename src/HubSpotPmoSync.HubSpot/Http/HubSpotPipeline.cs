@@ -44,28 +44,11 @@ internal sealed class HubSpotPipeline
 
         builder.AddTimeout(new TimeoutStrategyOptions { Name = "total-timeout", Timeout = options.TotalTimeout });
 
-        builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+        // Polly needs at least one retry attempt; 0 means "no retry strategy at all".
+        if (options.MaxRetryAttempts > 0)
         {
-            Name = "retry",
-            MaxRetryAttempts = options.MaxRetryAttempts,
-            BackoffType = DelayBackoffType.Exponential,
-            UseJitter = true,
-            Delay = options.RetryBaseDelay,
-            MaxDelay = options.MaxRetryDelay,
-            ShouldHandle = args => ShouldRetryAsync(args.Outcome, args.Context, options, timeProvider),
-            DelayGenerator = args => DelayAsync(args.Outcome, args.AttemptNumber, timeProvider),
-            OnRetry = args =>
-            {
-                var call = args.Context.Properties.GetValue(CallKey, UnknownCall);
-                Log.RetryScheduled(
-                    logger,
-                    call.Route,
-                    args.AttemptNumber + 1,
-                    args.Outcome.Result is { } r ? ((int)r.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture) : ClientRateLimitStrategy.OutcomeOf(args.Outcome.Exception, default),
-                    args.RetryDelay.TotalMilliseconds);
-                return default;
-            },
-        });
+            AddRetry(builder, options, timeProvider, logger);
+        }
 
         builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
         {
@@ -98,6 +81,31 @@ internal sealed class HubSpotPipeline
 
         return builder.Build();
     }
+
+    private static void AddRetry(
+        ResiliencePipelineBuilder<HttpResponseMessage> builder, HubSpotOptions options, TimeProvider timeProvider, ILogger logger) =>
+        builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+        {
+            Name = "retry",
+            MaxRetryAttempts = options.MaxRetryAttempts,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = options.RetryBaseDelay,
+            MaxDelay = options.MaxRetryDelay,
+            ShouldHandle = args => ShouldRetryAsync(args.Outcome, args.Context, options, timeProvider),
+            DelayGenerator = args => DelayAsync(args.Outcome, args.AttemptNumber, timeProvider),
+            OnRetry = args =>
+            {
+                var call = args.Context.Properties.GetValue(CallKey, UnknownCall);
+                Log.RetryScheduled(
+                    logger,
+                    call.Route,
+                    args.AttemptNumber + 1,
+                    args.Outcome.Result is { } r ? ((int)r.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture) : ClientRateLimitStrategy.OutcomeOf(args.Outcome.Exception, default),
+                    args.RetryDelay.TotalMilliseconds);
+                return default;
+            },
+        });
 
     /// <summary>
     /// Retry 5xx, 408, 429 (except DAILY), 423, network errors and timeouts. A call that is not idempotent is
