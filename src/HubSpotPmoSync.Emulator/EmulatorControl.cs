@@ -1,0 +1,87 @@
+using System.Globalization;
+using HubSpotPmoSync.Emulator.Runtime;
+using HubSpotPmoSync.Emulator.Seed;
+
+namespace HubSpotPmoSync.Emulator;
+
+/// <summary>
+/// In-process control of a running emulator; the same operations are served over HTTP under <c>/__emulator</c>
+/// (loopback only, no auth).
+/// </summary>
+public sealed class EmulatorControl
+{
+    private readonly EmulatorRuntime _rt;
+    private readonly SeedGenerator _seeder;
+
+    internal EmulatorControl(EmulatorRuntime rt, SeedGenerator seeder)
+    {
+        _rt = rt;
+        _seeder = seeder;
+    }
+
+    /// <summary>The emulator clock's current instant (after offset and freeze).</summary>
+    public DateTimeOffset Now => _rt.Clock.GetUtcNow();
+
+    /// <summary>The emulator's clock, for callers that want to share it.</summary>
+    public TimeProvider Clock => _rt.Clock;
+
+    /// <summary>Clears every record, association, custom object, property and counter; keeps tier, faults, lag and clock.</summary>
+    public void Reset()
+    {
+        _rt.Store.Reset();
+        _rt.Stats.Clear();
+        _rt.Limiter.ResetCounters();
+        _rt.Faults.Configure(_rt.Faults.Spec, _rt.Faults.Seed);
+    }
+
+    /// <summary>Adds seed data: <c>none</c>, <c>demo</c> or <c>scale:N</c>, from the generator seed (default: the options' SeedRandom).</summary>
+    public void Seed(string seed, int? seedRandom = null) => _seeder.Seed(seed, seedRandom ?? _rt.Options.SeedRandom);
+
+    public EmulatorStatsSnapshot Stats() => _rt.Stats.Snapshot();
+
+    /// <summary>Every object (archived ones too) and every stored association direction.</summary>
+    public EmulatorState ExportState() => _rt.Store.Read(_rt.Store.Export);
+
+    public void SetIndexLag(TimeSpan lag)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(lag, TimeSpan.Zero);
+        _rt.Store.Write(() => _rt.Store.IndexLag = lag);
+    }
+
+    public TimeSpan IndexLag => _rt.Store.IndexLag;
+
+    /// <summary>Replaces the fault spec (null or "none" for no faults) and restarts the fault generator from <paramref name="seed"/>.</summary>
+    public void SetFaults(string? spec, int seed = 1) => _rt.Faults.Configure(spec, seed);
+
+    /// <summary>Changes the rate-limit tier, time scale and daily quota; counters restart.</summary>
+    public void SetTier(string tier, double timeScale = 1, long? dailyQuota = null) =>
+        _rt.Limiter.Configure(EmulatorOptions.ParseTier(tier), timeScale, dailyQuota);
+
+    public void SetSendRetryAfter(bool send) => _rt.SendRetryAfter = send;
+
+    /// <summary>Empties the rate-limit windows and the daily count.</summary>
+    public void ResetRateLimits() => _rt.Limiter.ResetCounters();
+
+    /// <summary>Stops the clock at <paramref name="at"/> (default: now). Every write then shares that millisecond.</summary>
+    public void FreezeClock(DateTimeOffset? at = null) => _rt.Clock.FreezeAt(at ?? _rt.Clock.GetUtcNow());
+
+    public void UnfreezeClock() => _rt.Clock.Unfreeze();
+
+    public void AdvanceClock(TimeSpan delta) => _rt.Clock.Advance(delta);
+
+    /// <summary>Runs the clock at the underlying clock plus <paramref name="offset"/> (unfreezes).</summary>
+    public void SetClockOffset(TimeSpan offset) => _rt.Clock.SetOffset(offset);
+
+    /// <summary>
+    /// Sets <paramref name="properties"/> (validated like an API write; may be empty to only touch) on the first
+    /// <paramref name="count"/> live records of a type, or on <paramref name="ids"/>, all at one timestamp
+    /// (<paramref name="at"/>, default now). Returns how many records changed. Lets tests put e.g. 25,000 records
+    /// into one millisecond of <c>hs_lastmodifieddate</c>.
+    /// </summary>
+    public int BulkUpdate(string objectType, IReadOnlyDictionary<string, string?> properties, int? count = null,
+        IEnumerable<string>? ids = null, DateTimeOffset? at = null) =>
+        _rt.Store.BulkUpdate(objectType, properties, count, ids?.ToList(), at?.ToUnixTimeMilliseconds());
+
+    internal string Describe() => string.Create(CultureInfo.InvariantCulture,
+        $"tier={_rt.Limiter.Limits.Name} scale={_rt.Limiter.TimeScale} lag={_rt.Store.IndexLag.TotalMilliseconds}ms faults={_rt.Faults.Spec ?? "none"}");
+}
