@@ -9,6 +9,6 @@ internal enum HubSpotBudget
     /// <summary>The CRM search limit (per second, per account); search answers carry no rate-limit headers.</summary>
     Search,
 
-    /// <summary>The associations API's own 10-second limit; calls also draw from <see cref="General"/>.</summary>
+    /// <summary>The associations API's own 10-second limit (HubSpot's associations guide); it is separate from <see cref="General"/>.</summary>
     Associations,
 }

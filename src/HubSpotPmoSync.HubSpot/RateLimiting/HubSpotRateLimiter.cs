@@ -140,7 +140,7 @@ internal sealed class HubSpotRateLimiter : IDisposable
     private IEnumerable<RollingWindowBudget> BucketsFor(HubSpotBudget budget) => budget switch
     {
         HubSpotBudget.Search => [Search],
-        HubSpotBudget.Associations => [Associations, General],
+        HubSpotBudget.Associations => [Associations],
         _ => [General],
     };
 
