@@ -40,4 +40,8 @@ public sealed class CrmAuthenticationException : CrmException
     public CrmAuthenticationException(string message) : base(message, 401, "INVALID_AUTHENTICATION") { }
 
     public CrmAuthenticationException(string message, Exception? inner) : base(message, 401, "INVALID_AUTHENTICATION", inner) { }
+
+    /// <summary>For refusals other than a 401, e.g. a 403 for missing scopes.</summary>
+    public CrmAuthenticationException(string message, int statusCode, string? category, Exception? inner = null)
+        : base(message, statusCode, category, inner) { }
 }

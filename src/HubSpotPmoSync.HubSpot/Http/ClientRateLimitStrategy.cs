@@ -1,0 +1,62 @@
+using System.Globalization;
+using System.Net;
+using HubSpotPmoSync.HubSpot.RateLimiting;
+using Polly;
+using Polly.Timeout;
+
+namespace HubSpotPmoSync.HubSpot.Http;
+
+/// <summary>
+/// The pipeline stage between the circuit breaker and the attempt timeout: waits for the client-side rate
+/// limiter before each attempt (so the wait does not eat into the attempt's timeout), feeds the answer's
+/// rate-limit headers back to it, and counts the attempt by route and outcome.
+/// </summary>
+internal sealed class ClientRateLimitStrategy(HubSpotRateLimiter limiter, HubSpotUsage usage) : ResilienceStrategy<HttpResponseMessage>
+{
+    protected override async ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
+        Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback, ResilienceContext context, TState state)
+    {
+        var call = context.Properties.GetValue(HubSpotPipeline.CallKey, HubSpotPipeline.UnknownCall);
+        HubSpotRateLimiter.Lease lease;
+        try
+        {
+            lease = await limiter.AcquireAsync(call.Budget, call.Route, context.CancellationToken);
+        }
+        catch (Exception e)
+        {
+            return Outcome.FromException<HttpResponseMessage>(e);
+        }
+
+        using (lease)
+        {
+            var outcome = await callback(context, state);
+            if (outcome.Result is { } response)
+            {
+                string? policy = null;
+                if (response.StatusCode == HttpStatusCode.TooManyRequests)
+                {
+                    policy = (await HubSpotErrorBody.ReadAsync(response, CancellationToken.None)).RateLimitPolicy;
+                }
+
+                limiter.Observe(call.Budget, response, policy);
+                usage.Record(call.Route, ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                usage.Record(call.Route, OutcomeOf(outcome.Exception, context.CancellationToken));
+            }
+
+            return outcome;
+        }
+    }
+
+    internal static string OutcomeOf(Exception? exception, CancellationToken cancellationToken) => exception switch
+    {
+        TimeoutRejectedException => "timeout",
+        TruncatedResponseException => "truncated",
+        HttpRequestException => "reset",
+        OperationCanceledException when cancellationToken.IsCancellationRequested => "canceled",
+        OperationCanceledException => "timeout",
+        _ => "error",
+    };
+}

@@ -1,0 +1,252 @@
+using System.Net;
+using HubSpotPmoSync.Core.Crm;
+using HubSpotPmoSync.Testing;
+using HubSpotPmoSync.Testing.Http;
+
+namespace HubSpotPmoSync.HubSpot.Tests.Http;
+
+/// <summary>The resilience pipeline, driven through the real handler chain on a fake clock: no wall-clock waits.</summary>
+public sealed class HubSpotPipelineTests
+{
+    private static readonly string[] NoProperties = [];
+
+    private static (HubSpotTestHost Host, List<DateTimeOffset> Times) CreateSut(
+        Func<int, HttpResponseMessage> respond, IDictionary<string, string?>? settings = null)
+    {
+        var time = new FakeTimeProvider();
+        var times = new List<DateTimeOffset>();
+        var stub = new StubHttpMessageHandler((_, n) =>
+        {
+            lock (times)
+            {
+                times.Add(time.GetUtcNow());
+            }
+
+            return respond(n);
+        });
+        return (new HubSpotTestHost(stub, settings, time), times);
+    }
+
+    private static Task<IReadOnlyList<CrmPropertyDefinition>> GetProperties(HubSpotTestHost host) =>
+        host.Source.GetPropertiesAsync("deals", CancellationToken.None);
+
+    [Fact]
+    public async Task Send_RetryAfterHeader_WaitsThatLongBeforeRetrying()
+    {
+        var (host, times) = CreateSut(n => n == 0 ? Responses.RetryAfter(429, TimeSpan.FromSeconds(7)) : Responses.Ok());
+        using var _ = host;
+
+        await host.DriveAsync(() => GetProperties(host));
+
+        Assert.Equal(2, times.Count);
+        Assert.InRange(times[1] - times[0], TimeSpan.FromSeconds(7), TimeSpan.FromSeconds(7.5));
+    }
+
+    [Fact]
+    public async Task Send_RetryAfterLongerThanMaxRetryDelay_FailsWithoutWaiting()
+    {
+        var (host, times) = CreateSut(_ => Responses.RetryAfter(503, TimeSpan.FromHours(2)));
+        using var _ = host;
+
+        var error = await Assert.ThrowsAsync<CrmException>(() => host.DriveAsync(() => GetProperties(host)));
+
+        Assert.Single(times);
+        Assert.Equal(503, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task Send_TenSecondlyRolling_WaitsForTheWindowFromIntervalHeader()
+    {
+        var (host, times) = CreateSut(n => n == 0 ? Responses.TenSecondly(intervalMs: 10_000) : Responses.Ok());
+        using var _ = host;
+
+        await host.DriveAsync(() => GetProperties(host));
+
+        Assert.Equal(2, times.Count);
+        Assert.InRange(times[1] - times[0], TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10.5));
+    }
+
+    [Fact]
+    public async Task Send_TenSecondlyRollingWithShortInterval_WaitsOnlyThatInterval()
+    {
+        var (host, times) = CreateSut(n => n == 0 ? Responses.TenSecondly(intervalMs: 2_000) : Responses.Ok());
+        using var _ = host;
+
+        await host.DriveAsync(() => GetProperties(host));
+
+        Assert.InRange(times[1] - times[0], TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2.5));
+    }
+
+    [Fact]
+    public async Task Send_SecondlySearchLimit_WaitsAboutOneSecond()
+    {
+        var (host, times) = CreateSut(n => n == 0 ? Responses.Secondly() : Responses.Ok("""{"total":0,"results":[]}"""));
+        using var _ = host;
+
+        await host.DriveAsync(async () =>
+        {
+            await foreach (var page in host.Source.SearchModifiedAsync("deals", new CrmModifiedWindow(DateTimeOffset.UnixEpoch), NoProperties, CancellationToken.None))
+            {
+                Assert.Empty(page.Records);
+            }
+        });
+
+        Assert.Equal(2, times.Count);
+        Assert.InRange(times[1] - times[0], TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1.5));
+    }
+
+    [Fact]
+    public async Task Send_DailyLimit_IsNotRetriedAndSurfacesQuotaError()
+    {
+        var (host, times) = CreateSut(_ => Responses.Daily());
+        using var _ = host;
+
+        var error = await Assert.ThrowsAsync<CrmQuotaExceededException>(() => host.DriveAsync(() => GetProperties(host)));
+
+        Assert.Single(times);
+        Assert.Contains("daily", error.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(429, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task Send_ServerErrorOnRead_IsRetriedWithBackoffUntilSuccess()
+    {
+        var (host, times) = CreateSut(n => n < 3 ? Responses.Status(503) : Responses.Ok());
+        using var _ = host;
+
+        await host.DriveAsync(() => GetProperties(host));
+
+        Assert.Equal(4, times.Count);
+        Assert.True(times[3] - times[2] > TimeSpan.Zero, "backoff between attempts");
+        var usage = host.Usage.Snapshot();
+        Assert.Equal(3, usage.Calls["GET /crm/v3/properties/{objectType}"]["503"]);
+        Assert.Equal(1, usage.Calls["GET /crm/v3/properties/{objectType}"]["200"]);
+    }
+
+    [Fact]
+    public async Task Send_ServerErrorOnNonIdempotentCreate_IsNotRetried()
+    {
+        var (host, times) = CreateSut(_ => Responses.Status(502));
+        using var _ = host;
+
+        await Assert.ThrowsAsync<CrmException>(() => host.DriveAsync(() =>
+            host.Writer.CreatePropertyAsync("deals", new CrmPropertyDefinition("x", "X", "string", "text", "g"), CancellationToken.None)));
+
+        Assert.Single(times);
+    }
+
+    [Fact]
+    public async Task Send_RateLimitedNonIdempotentCreate_IsRetriedBecauseHubSpotDidNotProcessIt()
+    {
+        var (host, times) = CreateSut(n => n == 0 ? Responses.TenSecondly(1_000) : Responses.Status(201, """{"name":"x"}"""));
+        using var _ = host;
+
+        await host.DriveAsync(() =>
+            host.Writer.CreatePropertyAsync("deals", new CrmPropertyDefinition("x", "X", "string", "text", "g"), CancellationToken.None));
+
+        Assert.Equal(2, times.Count);
+    }
+
+    [Fact]
+    public async Task Send_ConnectionReset_IsRetried()
+    {
+        var (host, times) = CreateSut(n => n == 0 ? throw new HttpRequestException("Connection reset by peer") : Responses.Ok());
+        using var _ = host;
+
+        await host.DriveAsync(() => GetProperties(host));
+
+        Assert.Equal(2, times.Count);
+        Assert.Equal(1, host.Usage.Snapshot().Calls["GET /crm/v3/properties/{objectType}"]["reset"]);
+    }
+
+    [Fact]
+    public async Task Send_TruncatedBody_IsRetriedAndCountedAsTruncated()
+    {
+        var (host, times) = CreateSut(n => n == 0 ? Responses.Ok("""{"results":[{"name":"a","lab""") : Responses.Ok());
+        using var _ = host;
+
+        await host.DriveAsync(() => GetProperties(host));
+
+        Assert.Equal(2, times.Count);
+        Assert.Equal(1, host.Usage.Snapshot().Calls["GET /crm/v3/properties/{objectType}"]["truncated"]);
+    }
+
+    [Fact]
+    public async Task Send_NoAnswerWithinTotalTimeout_FailsWithTimeoutNamingTheSettings()
+    {
+        var time = new FakeTimeProvider();
+        var stub = new StubHttpMessageHandler(async (_, _, ct) =>
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, ct);
+            return Responses.Ok();
+        });
+        using var host = new HubSpotTestHost(
+            stub,
+            new Dictionary<string, string?> { ["HubSpot:TotalTimeout"] = "00:00:20", ["HubSpot:AttemptTimeout"] = "00:00:08", ["HubSpot:RetryBaseDelay"] = "00:00:00.100" },
+            time);
+        var started = time.GetUtcNow();
+
+        var error = await Assert.ThrowsAsync<CrmException>(() => host.DriveAsync(() => GetProperties(host), TimeSpan.FromMilliseconds(250)));
+
+        Assert.Equal("TIMEOUT", error.Category);
+        Assert.Contains("HubSpot:TotalTimeout", error.Message, StringComparison.Ordinal);
+        Assert.InRange(time.GetUtcNow() - started, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(21));
+        Assert.Equal(3, stub.Count); // attempts at 0 s, ~8 s, ~16 s; the third is cut by the total timeout
+        Assert.Equal(2, host.Usage.Snapshot().Calls["GET /crm/v3/properties/{objectType}"]["timeout"]);
+    }
+
+    [Fact]
+    public async Task Send_RepeatedOutages_OpenTheCircuitThenTrialCallClosesIt()
+    {
+        var healthy = false;
+        var time = new FakeTimeProvider();
+        var stub = new StubHttpMessageHandler((_, _) => healthy ? Responses.Ok() : Responses.Status(503));
+        using var host = new HubSpotTestHost(
+            stub,
+            new Dictionary<string, string?>
+            {
+                ["HubSpot:MaxRetryAttempts"] = "0",
+                ["HubSpot:CircuitBreakerMinimumThroughput"] = "4",
+                ["HubSpot:CircuitBreakerFailureRatio"] = "0.5",
+                ["HubSpot:CircuitBreakerBreakDuration"] = "00:00:15",
+            },
+            time);
+
+        for (var i = 0; i < 4; i++)
+        {
+            await Assert.ThrowsAsync<CrmException>(() => host.DriveAsync(() => GetProperties(host)));
+        }
+
+        var open = await Assert.ThrowsAsync<CrmException>(() => GetProperties(host));
+        Assert.Equal("CIRCUIT_OPEN", open.Category);
+        Assert.Equal(4, stub.Count); // the open circuit did not send
+        Assert.Contains(host.Logs.Records, r => r.EventId.Id == 4002);
+
+        healthy = true;
+        time.Advance(TimeSpan.FromSeconds(16));
+        await host.DriveAsync(() => GetProperties(host));
+        await host.DriveAsync(() => GetProperties(host));
+
+        Assert.Equal(6, stub.Count);
+        Assert.Contains(host.Logs.Records, r => r.EventId.Id == 4004);
+    }
+
+    [Fact]
+    public async Task Send_RateLimited429_DoesNotOpenTheCircuit()
+    {
+        var time = new FakeTimeProvider();
+        var stub = new StubHttpMessageHandler((_, n) => n % 2 == 0 ? Responses.TenSecondly(100) : Responses.Ok());
+        using var host = new HubSpotTestHost(
+            stub,
+            new Dictionary<string, string?> { ["HubSpot:CircuitBreakerMinimumThroughput"] = "2", ["HubSpot:CircuitBreakerFailureRatio"] = "0.1" },
+            time);
+
+        for (var i = 0; i < 5; i++)
+        {
+            await host.DriveAsync(() => GetProperties(host));
+        }
+
+        Assert.Equal(10, stub.Count);
+        Assert.DoesNotContain(host.Logs.Records, r => r.EventId.Id == 4002);
+    }
+}
