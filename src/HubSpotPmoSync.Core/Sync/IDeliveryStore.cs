@@ -20,8 +20,8 @@ public interface IDeliveryStore
     Task<IReadOnlyDictionary<string, IReadOnlyList<DeliveryLink>>> GetLinksAsync(
         EntityKind from, EntityKind to, IReadOnlyCollection<string> fromIds, CancellationToken cancellationToken);
 
-    /// <summary>Ids of <paramref name="from"/> records that have a stored link to any of <paramref name="toIds"/>.</summary>
-    Task<IReadOnlyCollection<string>> GetLinkedFromIdsAsync(
+    /// <summary>For each of <paramref name="toIds"/>, the ids of <paramref name="from"/> records with a stored link to it (ids without links are absent).</summary>
+    Task<IReadOnlyDictionary<string, IReadOnlyCollection<string>>> GetLinkedFromIdsAsync(
         EntityKind from, EntityKind to, IReadOnlyCollection<string> toIds, CancellationToken cancellationToken);
 
     /// <summary>Commits one page in one transaction; the cursor is saved only with it.</summary>
