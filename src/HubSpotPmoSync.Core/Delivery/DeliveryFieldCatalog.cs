@@ -66,7 +66,6 @@ public static class DeliveryFieldCatalog
             new("health_score", LocalFieldType.Number, Computed: true),
             new("health_reasons", LocalFieldType.Text, Computed: true),
             new("health_trend", LocalFieldType.Enum, Computed: true, AllowedValues: HealthTrends),
-            new("health_budget", LocalFieldType.Money, Computed: true),
             new("health_actual_cost", LocalFieldType.Money, Computed: true),
             new("health_eac", LocalFieldType.Money, Computed: true),
             new("health_cpi", LocalFieldType.Number, Computed: true),
