@@ -90,8 +90,9 @@ public static partial class MappingLoader
 
     private static string FirstSentence(string message)
     {
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return (cut > 0 ? message[..cut] : message).TrimEnd();
+        // System.Text.Json appends the position and advice about reader options; the error gives the position itself.
+        var cut = message.IndexOf(". ", StringComparison.Ordinal);
+        return cut > 0 ? message[..(cut + 1)] : message.TrimEnd();
     }
 
     [GeneratedRegex("^(2-[0-9]+|p[0-9]+_[A-Za-z][A-Za-z0-9_]*)$", RegexOptions.CultureInvariant)]

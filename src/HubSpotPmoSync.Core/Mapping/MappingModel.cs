@@ -96,10 +96,11 @@ public sealed record ObjectMapping(
 
     /// <summary>
     /// Every HubSpot property the sync reads and stores, sorted: all mapped properties (outbound ones too, so the
-    /// write-back knows what HubSpot holds), the key property and the filter properties.
+    /// write-back knows what HubSpot holds), the key property (unless it is the record id itself) and the filter
+    /// properties. The export shows exactly these.
     /// </summary>
     public IReadOnlyList<string> StoredProperties { get; } = Fields.Select(f => f.HubSpot)
-        .Append(KeyProperty)
+        .Concat(KeyProperty == "hs_object_id" ? [] : [KeyProperty])
         .Concat(Filters.Select(f => f.Property))
         .Distinct(StringComparer.Ordinal)
         .Order(StringComparer.Ordinal)
