@@ -1,3 +1,4 @@
+using HubSpotPmoSync.Core.Sync;
 using HubSpotPmoSync.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -8,6 +9,10 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Registers the SQLite store of the delivery model.</summary>
 public static class SqliteStorageServiceCollectionExtensions
 {
+    /// <summary>
+    /// Binds <see cref="StorageOptions"/> (section <c>Storage</c>, validated on start) and registers the
+    /// <see cref="SqliteDatabase"/> and the <see cref="SqliteDeliveryStore"/> as <see cref="IDeliveryStore"/> (singletons).
+    /// </summary>
     public static IServiceCollection AddSqliteStorage(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -19,6 +24,8 @@ public static class SqliteStorageServiceCollectionExtensions
             .Validate(o => o.BusyTimeout > TimeSpan.Zero, "Storage:BusyTimeout must be positive.")
             .ValidateOnStart();
         services.TryAddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
+        services.TryAddSingleton(sp => new SqliteDeliveryStore(sp.GetRequiredService<SqliteDatabase>()));
+        services.TryAddSingleton<IDeliveryStore>(sp => sp.GetRequiredService<SqliteDeliveryStore>());
         return services;
     }
 }

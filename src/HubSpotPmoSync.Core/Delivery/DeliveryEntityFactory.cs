@@ -1,0 +1,109 @@
+using System.Globalization;
+using HubSpotPmoSync.Core.Crm;
+using HubSpotPmoSync.Core.Mapping;
+using HubSpotPmoSync.Core.Sync;
+
+namespace HubSpotPmoSync.Core.Delivery;
+
+/// <summary>
+/// Builds the typed entities from stored records' local values. Whether a deal is closed won and a ticket open
+/// comes from the pipelines' stage metadata (never from labels).
+/// </summary>
+public sealed class DeliveryEntityFactory
+{
+    private readonly Dictionary<(string Pipeline, string Stage), CrmPipelineStage> _dealStages;
+    private readonly Dictionary<(string Pipeline, string Stage), CrmPipelineStage> _ticketStages;
+
+    public DeliveryEntityFactory(IReadOnlyList<CrmPipeline> dealPipelines, IReadOnlyList<CrmPipeline> ticketPipelines)
+    {
+        ArgumentNullException.ThrowIfNull(dealPipelines);
+        ArgumentNullException.ThrowIfNull(ticketPipelines);
+        _dealStages = Index(dealPipelines);
+        _ticketStages = Index(ticketPipelines);
+    }
+
+    /// <summary>Whether a deal stage is closed won: closed, with probability 1.0.</summary>
+    public bool IsClosedWon(string pipeline, string stage) =>
+        _dealStages.TryGetValue((pipeline, stage), out var s) && s.IsClosed && s.Probability == 1.0m;
+
+    /// <summary>Whether a ticket stage is open; for a stage the metadata does not know, open unless the ticket has a close date.</summary>
+    public bool IsOpen(string pipeline, string stage, DateTimeOffset? closedAt) =>
+        _ticketStages.TryGetValue((pipeline, stage), out var s) ? !s.IsClosed : closedAt is null;
+
+    public static Company ToCompany(StoredRecord r) =>
+        new(r.Id, Text(r, "name") ?? "", Text(r, "domain"), r.Archived);
+
+    public Deal ToDeal(StoredRecord r)
+    {
+        var pipeline = Text(r, "pipeline") ?? "";
+        var stage = Text(r, "stage") ?? "";
+        return new Deal(
+            r.Id,
+            Text(r, "name") ?? "",
+            pipeline,
+            stage,
+            Decimal(r, "amount"),
+            Text(r, "currency"),
+            Instant(r, "close_date"),
+            Text(r, "owner_id"),
+            IsClosedWon(pipeline, stage),
+            r.Archived);
+    }
+
+    public Ticket ToTicket(StoredRecord r)
+    {
+        var pipeline = Text(r, "pipeline") ?? "";
+        var stage = Text(r, "stage") ?? "";
+        var closedAt = Instant(r, "closed_at");
+        return new Ticket(
+            r.Id,
+            Text(r, "subject") ?? "",
+            Text(r, "priority"),
+            pipeline,
+            stage,
+            IsOpen(pipeline, stage, closedAt),
+            Instant(r, "created_at") ?? r.CreatedAt,
+            closedAt,
+            r.Archived);
+    }
+
+    public static Project ToProject(StoredRecord r) =>
+        new(
+            r.Id,
+            Text(r, "code") ?? "",
+            Text(r, "name") ?? "",
+            Text(r, "status") ?? "active",
+            Date(r, "start_date"),
+            Date(r, "due_date"),
+            Decimal(r, "budget"),
+            Text(r, "currency") ?? "",
+            Decimal(r, "percent_complete") ?? 0m,
+            r.Archived,
+            UpdatedAt: r.UpdatedAt);
+
+    private static Dictionary<(string, string), CrmPipelineStage> Index(IReadOnlyList<CrmPipeline> pipelines)
+    {
+        var index = new Dictionary<(string, string), CrmPipelineStage>();
+        foreach (var p in pipelines)
+        {
+            foreach (var s in p.Stages)
+            {
+                index[(p.Id, s.Id)] = s;
+            }
+        }
+
+        return index;
+    }
+
+    private static string? Text(StoredRecord r, string field) =>
+        r.LocalValues.TryGetValue(field, out var v) && !string.IsNullOrEmpty(v) ? v : null;
+
+    private static decimal? Decimal(StoredRecord r, string field) =>
+        Text(r, field) is { } v && decimal.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : null;
+
+    private static DateTimeOffset? Instant(StoredRecord r, string field) =>
+        Text(r, field) is { } v && ValueTransformer.TryParseInstant(v, out var i) ? i : null;
+
+    private static DateOnly? Date(StoredRecord r, string field) =>
+        Text(r, field) is { } v && ValueTransformer.TryParseDate(v, out var d) ? d : null;
+}

@@ -1,0 +1,68 @@
+namespace HubSpotPmoSync.Core.Sync;
+
+/// <summary>How the inbound sync reads HubSpot (configuration section <c>Sync</c>).</summary>
+public sealed class SyncOptions
+{
+    /// <summary>The configuration section: <c>Sync</c>.</summary>
+    public const string SectionName = "Sync";
+
+    /// <summary>Path of the mappings file (JSON; see <c>config/mappings.schema.json</c>).</summary>
+    /// <value>The default value is <c>config/mappings.json</c>.</value>
+    public string MappingsPath { get; set; } = "config/mappings.json";
+
+    /// <summary>
+    /// How far behind now the settle pass stays: modifications older than this are assumed visible in HubSpot's
+    /// search index, so the settle pass re-reads up to <c>now - SettleWindow</c> and advances the settled cursor,
+    /// the one that counts.
+    /// </summary>
+    /// <value>The default value is 1 hour (<c>01:00:00</c>).</value>
+    public TimeSpan SettleWindow { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How far before the fast cursor the fast search pass starts, to catch records the index showed a little late.</summary>
+    /// <value>The default value is 1 minute (<c>00:01:00</c>).</value>
+    public TimeSpan Overlap { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Records a list page (the list endpoint allows at most 100).</summary>
+    /// <value>The default value is 100.</value>
+    public int ListPageSize { get; set; } = 100;
+
+    /// <summary>Whether the full reconcile sweeps archived records (<c>archived=true</c> list).</summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool SweepArchived { get; set; } = true;
+
+    /// <summary>How many failing or excluded records a report lists by id (the ledger keeps all of them).</summary>
+    /// <value>The default value is 20.</value>
+    public int ReportedIssuesPerObject { get; set; } = 20;
+
+    /// <summary>Every problem with the options, naming the setting (empty when valid).</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(MappingsPath))
+        {
+            errors.Add("Sync:MappingsPath must name a file.");
+        }
+
+        if (SettleWindow < TimeSpan.Zero)
+        {
+            errors.Add("Sync:SettleWindow must not be negative.");
+        }
+
+        if (Overlap < TimeSpan.Zero)
+        {
+            errors.Add("Sync:Overlap must not be negative.");
+        }
+
+        if (ListPageSize is < 1 or > 100)
+        {
+            errors.Add("Sync:ListPageSize must be between 1 and 100.");
+        }
+
+        if (ReportedIssuesPerObject < 0)
+        {
+            errors.Add("Sync:ReportedIssuesPerObject must not be negative.");
+        }
+
+        return errors;
+    }
+}

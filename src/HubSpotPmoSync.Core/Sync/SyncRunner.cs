@@ -1,0 +1,508 @@
+using HubSpotPmoSync.Core.Crm;
+using HubSpotPmoSync.Core.Delivery;
+using HubSpotPmoSync.Core.Mapping;
+
+namespace HubSpotPmoSync.Core.Sync;
+
+/// <summary>
+/// The inbound sync: HubSpot → local delivery model, losing nothing. Per object type:
+/// <list type="number">
+/// <item>first sync or full reconcile: list every record page by page (the list cursor committed with each page, so a
+/// crash resumes after the last committed page), then sweep archived records;</item>
+/// <item>a fast search pass on the last-modified property from the fast cursor (minus <see cref="SyncOptions.Overlap"/>);</item>
+/// <item>a settle pass re-reading [settled cursor, now − <see cref="SyncOptions.SettleWindow"/>], whose end becomes the
+/// settled cursor, the one that counts.</item>
+/// </list>
+/// Each page — records, ledger rows, links of the configured association pairs and the cursor — is committed in one
+/// transaction. Records whose content hash is unchanged are counted and not written. A record whose value fails its
+/// transform is stored as failing with the reason; the others flow.
+/// </summary>
+public sealed class SyncRunner
+{
+    private const int AssociationBatch = 1000;
+    private readonly ICrmSource _source;
+    private readonly IDeliveryStore _store;
+    private readonly MappingSet _mappings;
+    private readonly SyncOptions _options;
+    private readonly TimeProvider _time;
+
+    public SyncRunner(ICrmSource source, IDeliveryStore store, MappingSet mappings, SyncOptions options, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(mappings);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
+        var problems = options.Validate();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", problems), nameof(options));
+        }
+
+        _source = source;
+        _store = store;
+        _mappings = mappings;
+        _options = options;
+        _time = time;
+    }
+
+    /// <summary>Runs one sync cycle. A dry run reads only and writes nothing anywhere.</summary>
+    /// <exception cref="ArgumentException">An object kind in the request is not mapped.</exception>
+    public async Task<SyncReport> RunAsync(SyncRequest request, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var kinds = request.Objects is { Count: > 0 } requested ? requested.Distinct().Order().ToList() : _mappings.Objects.Keys.Order().ToList();
+        var unmapped = kinds.Where(k => _mappings.For(k) is null).ToList();
+        if (unmapped.Count > 0)
+        {
+            throw new ArgumentException($"not mapped in {_mappings.File}: {string.Join(", ", unmapped.Select(k => k.Plural()))}", nameof(request));
+        }
+
+        var startedAt = _time.GetUtcNow();
+        var started = _time.GetTimestamp();
+        long? runId = request.DryRun
+            ? null
+            : await _store.StartRunAsync(request.Full ? "sync-full" : "sync", startedAt, cancellationToken);
+        var reports = new List<ObjectSyncReport>();
+        try
+        {
+            foreach (var kind in kinds)
+            {
+                var run = new ObjectRun(this, _mappings.For(kind)!, request, progress, started);
+                reports.Add(await run.RunAsync(cancellationToken));
+            }
+        }
+        catch (Exception e) when (runId is not null)
+        {
+            var outcome = e is OperationCanceledException ? "cancelled" : "failed";
+            await _store.FinishRunAsync(runId.Value, _time.GetUtcNow(), outcome, $"{e.GetType().Name}: {e.Message}", CancellationToken.None);
+            throw;
+        }
+
+        var report = new SyncReport(request.DryRun, request.Full, startedAt, _time.GetElapsedTime(started), reports);
+        if (runId is not null)
+        {
+            await _store.FinishRunAsync(runId.Value, _time.GetUtcNow(), "succeeded", report.Summary(), CancellationToken.None);
+        }
+
+        return report;
+    }
+
+    private sealed class ObjectRun(SyncRunner owner, ObjectMapping mapping, SyncRequest request, IProgress<SyncProgress>? progress, long started)
+    {
+        private readonly Dictionary<string, StoredState> _dryRunOverlay = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, long> _fieldChanges = new(StringComparer.Ordinal);
+        private readonly List<RecordIssue> _issues = [];
+        private HashSet<(string, string)>? _knownStages;
+        private bool _pipelinesRead;
+        private long _seen, _created, _updated, _unchanged, _archived, _restored, _excluded, _failing, _pages, _calls, _links;
+        private SyncCursorState _cursor = new(mapping.Kind);
+
+        private EntityKind Kind => mapping.Kind;
+
+        private bool DryRun => request.DryRun;
+
+        public async Task<ObjectSyncReport> RunAsync(CancellationToken ct)
+        {
+            var before = await owner._store.GetCursorAsync(Kind, ct);
+            _cursor = before;
+            await LoadStagesAsync(ct);
+
+            var reconcile = request.Full || !_cursor.Listed || _cursor.ListInProgress;
+            if (reconcile)
+            {
+                await ReadPipelinesAsync(ct);
+                await ListAsync(ct);
+            }
+
+            if (_cursor.ArchivedSweepInProgress || (reconcile && owner._options.SweepArchived))
+            {
+                await SweepArchivedAsync(ct);
+            }
+
+            await FastPassAsync(ct);
+            await SettlePassAsync(ct);
+            Report(SyncPhase.Done);
+
+            return new ObjectSyncReport(
+                Kind, _seen, _created, _updated, _unchanged, _archived, _restored, _excluded, _failing, _pages, _calls, _links,
+                before, _cursor, new SortedDictionary<string, long>(_fieldChanges, StringComparer.Ordinal), _issues);
+        }
+
+        private async Task ListAsync(CancellationToken ct)
+        {
+            if (!_cursor.ListInProgress)
+            {
+                _cursor = _cursor with { ListInProgress = true, ListAfter = null, ListStartedAt = owner._time.GetUtcNow() };
+            }
+
+            var options = new CrmListOptions(Archived: false, StartAfter: _cursor.ListAfter, PageSize: owner._options.ListPageSize);
+            await foreach (var page in owner._source.ListAsync(mapping.HubSpotObject, mapping.StoredProperties, options, ct))
+            {
+                _calls++;
+                var next = page.NextAfter is null ? CompleteListing(_cursor) : _cursor with { ListAfter = page.NextAfter };
+                await ProcessPageAsync(page.Records, SyncPhase.List, next, ct);
+            }
+
+            if (_cursor.ListInProgress)
+            {
+                _cursor = CompleteListing(_cursor);
+                await SaveCursorAsync(ct);
+            }
+        }
+
+        private SyncCursorState CompleteListing(SyncCursorState c) => c with
+        {
+            Listed = true,
+            ListInProgress = false,
+            ListAfter = null,
+            Fast = c.Fast ?? c.ListStartedAt,
+            Settled = c.Settled ?? c.ListStartedAt,
+            ArchivedSweepInProgress = c.ArchivedSweepInProgress || owner._options.SweepArchived,
+            ArchivedAfter = c.ArchivedSweepInProgress ? c.ArchivedAfter : null,
+        };
+
+        private async Task SweepArchivedAsync(CancellationToken ct)
+        {
+            if (!_cursor.ArchivedSweepInProgress)
+            {
+                _cursor = _cursor with { ArchivedSweepInProgress = true, ArchivedAfter = null };
+            }
+
+            var options = new CrmListOptions(Archived: true, StartAfter: _cursor.ArchivedAfter, PageSize: owner._options.ListPageSize);
+            await foreach (var page in owner._source.ListAsync(mapping.HubSpotObject, mapping.StoredProperties, options, ct))
+            {
+                _calls++;
+                var next = page.NextAfter is null
+                    ? _cursor with { ArchivedSweepInProgress = false, ArchivedAfter = null, LastReconciledAt = owner._time.GetUtcNow() }
+                    : _cursor with { ArchivedAfter = page.NextAfter };
+                await ProcessPageAsync(page.Records, SyncPhase.ArchivedSweep, next, ct);
+            }
+
+            if (_cursor.ArchivedSweepInProgress)
+            {
+                _cursor = _cursor with { ArchivedSweepInProgress = false, ArchivedAfter = null, LastReconciledAt = owner._time.GetUtcNow() };
+                await SaveCursorAsync(ct);
+            }
+        }
+
+        private async Task FastPassAsync(CancellationToken ct)
+        {
+            var from = Max(_cursor.Fast, _cursor.Settled);
+            if (from is null)
+            {
+                return;
+            }
+
+            var window = new CrmModifiedWindow(from.Value - owner._options.Overlap);
+            await foreach (var page in owner._source.SearchModifiedAsync(mapping.HubSpotObject, window, mapping.StoredProperties, ct))
+            {
+                _calls++;
+                var latest = page.Records.Count == 0 ? (DateTimeOffset?)null : page.Records.Max(r => r.UpdatedAt);
+                await ProcessPageAsync(page.Records, SyncPhase.Fast, _cursor with { Fast = Max(_cursor.Fast, latest) }, ct);
+            }
+        }
+
+        private async Task SettlePassAsync(CancellationToken ct)
+        {
+            if (_cursor.Settled is not { } settled)
+            {
+                return;
+            }
+
+            var end = owner._time.GetUtcNow() - owner._options.SettleWindow;
+            if (end <= settled)
+            {
+                return;
+            }
+
+            var window = new CrmModifiedWindow(settled, end);
+            await foreach (var page in owner._source.SearchModifiedAsync(mapping.HubSpotObject, window, mapping.StoredProperties, ct))
+            {
+                _calls++;
+                var latest = page.Records.Count == 0 ? settled : page.Records.Max(r => r.UpdatedAt);
+                var next = latest > end ? end : latest;
+                await ProcessPageAsync(page.Records, SyncPhase.Settle, _cursor with { Settled = Max(_cursor.Settled, next) }, ct);
+            }
+
+            _cursor = _cursor with { Settled = end, Fast = Max(_cursor.Fast, end) };
+            await SaveCursorAsync(ct);
+        }
+
+        private async Task ProcessPageAsync(IReadOnlyList<CrmRecord> page, SyncPhase phase, SyncCursorState cursorAfter, CancellationToken ct)
+        {
+            ct.ThrowIfCancellationRequested();
+            var now = owner._time.GetUtcNow();
+            var records = new Dictionary<string, CrmRecord>(StringComparer.Ordinal);
+            foreach (var r in page)
+            {
+                records[r.Id] = r;
+            }
+
+            var states = records.Count == 0
+                ? new Dictionary<string, StoredState>()
+                : await owner._store.GetStatesAsync(Kind, records.Keys, ct);
+            var writes = new List<RecordWrite>();
+            var linkable = new List<string>();
+            foreach (var record in records.Values)
+            {
+                _seen++;
+                var mapped = RecordMapper.Map(record, mapping);
+                var existing = _dryRunOverlay.TryGetValue(record.Id, out var overlaid) ? overlaid : states.GetValueOrDefault(record.Id);
+                if (mapped.Status != LedgerStatus.Excluded && !record.Archived)
+                {
+                    linkable.Add(record.Id);
+                }
+
+                if (mapped.Status != LedgerStatus.InSync)
+                {
+                    if (mapped.Status == LedgerStatus.Excluded)
+                    {
+                        _excluded++;
+                    }
+                    else
+                    {
+                        _failing++;
+                    }
+
+                    if (_issues.Count < owner._options.ReportedIssuesPerObject)
+                    {
+                        _issues.Add(new RecordIssue(record.Id, mapped.Status, mapped.Reason!));
+                    }
+                }
+
+                if (existing is not null && existing.ContentHash == mapped.ContentHash)
+                {
+                    _unchanged++;
+                    continue;
+                }
+
+                Classify(existing, mapped);
+                await NoteStageAsync(mapped, ct);
+                var inModel = mapped.Status != LedgerStatus.Excluded;
+                writes.Add(new RecordWrite(
+                    inModel ? mapped.Record : null,
+                    new LedgerEntry(Kind, record.Id, record.UpdatedAt, mapped.ContentHash, mapped.Status, mapped.Reason, now)));
+                if (DryRun)
+                {
+                    _dryRunOverlay[record.Id] = new StoredState(record.Id, mapped.ContentHash, mapped.Status, inModel, record.Archived, mapped.Record.Properties);
+                }
+            }
+
+            var links = await ReadLinksAsync(linkable, phase is SyncPhase.Fast or SyncPhase.Settle, ct);
+            _pages++;
+            _cursor = cursorAfter;
+            if (!DryRun)
+            {
+                await owner._store.CommitPageAsync(new PageCommit(Kind, writes, links, cursorAfter), ct);
+            }
+
+            Report(phase);
+        }
+
+        private void Classify(StoredState? existing, MappedRecord mapped)
+        {
+            var record = mapped.Record;
+            if (mapped.Status == LedgerStatus.Excluded)
+            {
+                if (existing is { InModel: true })
+                {
+                    _updated++;
+                }
+
+                return;
+            }
+
+            if (existing is null || !existing.InModel)
+            {
+                _created++;
+                if (record.Archived)
+                {
+                    _archived++;
+                }
+
+                return;
+            }
+
+            if (existing.Archived && !record.Archived)
+            {
+                _restored++;
+            }
+            else if (!existing.Archived && record.Archived)
+            {
+                _archived++;
+            }
+            else
+            {
+                _updated++;
+            }
+
+            foreach (var (name, value) in record.Properties)
+            {
+                if (!existing.Properties.TryGetValue(name, out var old) || !string.Equals(old, value, StringComparison.Ordinal))
+                {
+                    _fieldChanges[name] = _fieldChanges.GetValueOrDefault(name) + 1;
+                }
+            }
+        }
+
+        private async Task<List<LinkReplacement>> ReadLinksAsync(
+            List<string> linkable, bool incremental, CancellationToken ct)
+        {
+            var replacements = new List<LinkReplacement>();
+            if (linkable.Count == 0)
+            {
+                return replacements;
+            }
+
+            foreach (var pair in owner._mappings.Associations.Where(p => p.From == Kind))
+            {
+                await ReplaceLinksAsync(pair, linkable, replacements, ct);
+            }
+
+            if (!incremental)
+            {
+                return replacements;
+            }
+
+            // A link changed from the other side shows up only on this record: compare the set of linked records
+            // with the store and re-read, from their side, the records whose links differ.
+            foreach (var pair in owner._mappings.Associations.Where(p => p.To == Kind))
+            {
+                var fromObject = owner._mappings.For(pair.From)!.HubSpotObject;
+                var seen = await ReadAsync(mapping.HubSpotObject, fromObject, linkable, ct);
+                var stored = await owner._store.GetLinkedFromIdsAsync(pair.From, Kind, linkable, ct);
+                var candidates = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var id in linkable)
+                {
+                    var now = seen.Where(l => l.FromId == id).Select(l => l.ToId).ToHashSet(StringComparer.Ordinal);
+                    var before = stored.TryGetValue(id, out var s) ? s : [];
+                    candidates.UnionWith(now.Except(before, StringComparer.Ordinal));
+                    candidates.UnionWith(before.Except(now, StringComparer.Ordinal));
+                }
+
+                if (candidates.Count > 0)
+                {
+                    await ReplaceLinksAsync(pair, candidates.Order(StringComparer.Ordinal).ToList(), replacements, ct);
+                }
+            }
+
+            return replacements;
+        }
+
+        private async Task ReplaceLinksAsync(AssociationPair pair, IReadOnlyList<string> fromIds, List<LinkReplacement> replacements, CancellationToken ct)
+        {
+            var fromObject = owner._mappings.For(pair.From)!.HubSpotObject;
+            var toObject = owner._mappings.For(pair.To)!.HubSpotObject;
+            var read = await ReadAsync(fromObject, toObject, fromIds, ct);
+            var byFrom = read.GroupBy(l => l.FromId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+            var stored = await owner._store.GetLinksAsync(pair.From, pair.To, fromIds, ct);
+            foreach (var id in fromIds)
+            {
+                var fresh = Normalize(pair, id, byFrom.GetValueOrDefault(id) ?? []);
+                var old = stored.GetValueOrDefault(id) ?? [];
+                var changes = CountChanges(old, fresh);
+                if (changes > 0)
+                {
+                    _links += changes;
+                    replacements.Add(new LinkReplacement(pair.From, id, pair.To, fresh));
+                }
+            }
+        }
+
+        private async Task<IReadOnlyList<CrmAssociationLink>> ReadAsync(string fromObject, string toObject, IReadOnlyList<string> ids, CancellationToken ct)
+        {
+            var all = new List<CrmAssociationLink>();
+            foreach (var chunk in ids.Chunk(AssociationBatch))
+            {
+                _calls++;
+                all.AddRange(await owner._source.ReadAssociationsAsync(fromObject, toObject, chunk, ct));
+            }
+
+            return all;
+        }
+
+        private static List<DeliveryLink> Normalize(AssociationPair pair, string fromId, List<CrmAssociationLink> links) =>
+            links.GroupBy(l => l.ToId, StringComparer.Ordinal)
+                .OrderBy(g => g.Key, DeliveryExportJson.IdComparer)
+                .Select(g => new DeliveryLink(
+                    pair.From,
+                    fromId,
+                    pair.To,
+                    g.Key,
+                    g.SelectMany(l => l.Kinds).Distinct().OrderBy(k => k.TypeId).ThenBy(k => k.Category, StringComparer.Ordinal).ToList()))
+                .ToList();
+
+        private static int CountChanges(IReadOnlyList<DeliveryLink> old, IReadOnlyList<DeliveryLink> fresh)
+        {
+            var before = old.ToDictionary(l => l.ToId, StringComparer.Ordinal);
+            var changes = 0;
+            foreach (var link in fresh)
+            {
+                if (!before.Remove(link.ToId, out var previous) || !previous.Kinds.OrderBy(k => k.TypeId).ThenBy(k => k.Category, StringComparer.Ordinal).SequenceEqual(link.Kinds))
+                {
+                    changes++;
+                }
+            }
+
+            return changes + before.Count;
+        }
+
+        private async Task LoadStagesAsync(CancellationToken ct)
+        {
+            if (Kind is not (EntityKind.Deal or EntityKind.Ticket))
+            {
+                return;
+            }
+
+            var pipelines = await owner._store.GetPipelinesAsync(Kind, ct);
+            _knownStages = pipelines.SelectMany(p => p.Stages.Select(s => (p.Id, s.Id))).ToHashSet();
+        }
+
+        private async Task NoteStageAsync(MappedRecord mapped, CancellationToken ct)
+        {
+            if (_knownStages is null || _pipelinesRead || mapped.Status == LedgerStatus.Excluded)
+            {
+                return;
+            }
+
+            var pipeline = mapped.Record.LocalValues.GetValueOrDefault("pipeline");
+            var stage = mapped.Record.LocalValues.GetValueOrDefault("stage");
+            if (pipeline is not null && stage is not null && !_knownStages.Contains((pipeline, stage)))
+            {
+                await ReadPipelinesAsync(ct);
+            }
+        }
+
+        private async Task ReadPipelinesAsync(CancellationToken ct)
+        {
+            if (_knownStages is null || _pipelinesRead)
+            {
+                return;
+            }
+
+            _pipelinesRead = true;
+            _calls++;
+            var pipelines = await owner._source.GetPipelinesAsync(mapping.HubSpotObject, ct);
+            _knownStages = pipelines.SelectMany(p => p.Stages.Select(s => (p.Id, s.Id))).ToHashSet();
+            if (!DryRun)
+            {
+                await owner._store.SavePipelinesAsync(Kind, pipelines, ct);
+            }
+        }
+
+        private async Task SaveCursorAsync(CancellationToken ct)
+        {
+            if (!DryRun)
+            {
+                await owner._store.SaveCursorAsync(_cursor, ct);
+            }
+        }
+
+        private void Report(SyncPhase phase) =>
+            progress?.Report(new SyncProgress(Kind, phase, _seen, _pages, _calls, owner._time.GetElapsedTime(started)));
+
+        private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) =>
+            a is null ? b : b is null ? a : (a > b ? a : b);
+    }
+}

@@ -1,0 +1,821 @@
+using System.Globalization;
+using HubSpotPmoSync.Core.Crm;
+using HubSpotPmoSync.Core.Delivery;
+using HubSpotPmoSync.Core.Sync;
+using Microsoft.Data.Sqlite;
+
+namespace HubSpotPmoSync.Storage;
+
+/// <summary>
+/// The SQLite store of the local delivery model (migration 0002). Reads never create the database: before the
+/// first write they go through a read-only connection, or read as empty when there is no file. Writes go through
+/// one connection with prepared commands reused across pages; each page is one transaction.
+/// </summary>
+public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
+{
+    private readonly SqliteDatabase _database;
+    private readonly object _gate = new();
+    private SqliteConnection? _writer;
+    private PreparedCommands? _commands;
+
+    public SqliteDeliveryStore(SqliteDatabase database)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        _database = database;
+    }
+
+    public Task<SyncCursorState> GetCursorAsync(EntityKind kind, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(Read(c => ReadCursor(c, kind), new SyncCursorState(kind)));
+    }
+
+    public Task<IReadOnlyDictionary<string, StoredState>> GetStatesAsync(EntityKind kind, IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        cancellationToken.ThrowIfCancellationRequested();
+        IReadOnlyDictionary<string, StoredState> empty = new Dictionary<string, StoredState>();
+        return Task.FromResult(ids.Count == 0 ? empty : Read<IReadOnlyDictionary<string, StoredState>>(
+            c =>
+            {
+                using var cmd = c.CreateCommand();
+                cmd.CommandText = """
+                    SELECT l.id, l.content_hash, l.status, r.id IS NOT NULL, COALESCE(r.archived, 0), r.properties
+                    FROM sync_ledger l
+                    LEFT JOIN crm_records r ON r.object_type = l.object_type AND r.id = l.id
+                    WHERE l.object_type = $type AND l.id IN (SELECT value FROM json_each($ids));
+                    """;
+                cmd.Parameters.AddWithValue("$type", kind.Plural());
+                cmd.Parameters.AddWithValue("$ids", StoreJson.WriteIds(ids));
+                using var reader = cmd.ExecuteReader();
+                var states = new Dictionary<string, StoredState>(StringComparer.Ordinal);
+                while (reader.Read())
+                {
+                    var id = reader.GetString(0);
+                    states[id] = new StoredState(
+                        id,
+                        reader.GetString(1),
+                        LedgerStatuses.Parse(reader.GetString(2)),
+                        reader.GetInt64(3) == 1,
+                        reader.GetInt64(4) == 1,
+                        reader.IsDBNull(5) ? new SortedDictionary<string, string?>() : StoreJson.ReadMap(reader.GetString(5)));
+                }
+
+                return states;
+            },
+            empty));
+    }
+
+    public Task<IReadOnlyDictionary<string, IReadOnlyList<DeliveryLink>>> GetLinksAsync(
+        EntityKind from, EntityKind to, IReadOnlyCollection<string> fromIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(fromIds);
+        cancellationToken.ThrowIfCancellationRequested();
+        IReadOnlyDictionary<string, IReadOnlyList<DeliveryLink>> empty = new Dictionary<string, IReadOnlyList<DeliveryLink>>();
+        return Task.FromResult(fromIds.Count == 0 ? empty : Read<IReadOnlyDictionary<string, IReadOnlyList<DeliveryLink>>>(
+            c =>
+            {
+                using var cmd = c.CreateCommand();
+                cmd.CommandText = """
+                    SELECT from_id, to_id, kinds FROM crm_associations
+                    WHERE from_type = $from AND to_type = $to AND from_id IN (SELECT value FROM json_each($ids));
+                    """;
+                cmd.Parameters.AddWithValue("$from", from.Plural());
+                cmd.Parameters.AddWithValue("$to", to.Plural());
+                cmd.Parameters.AddWithValue("$ids", StoreJson.WriteIds(fromIds));
+                using var reader = cmd.ExecuteReader();
+                var links = new Dictionary<string, List<DeliveryLink>>(StringComparer.Ordinal);
+                while (reader.Read())
+                {
+                    var fromId = reader.GetString(0);
+                    if (!links.TryGetValue(fromId, out var list))
+                    {
+                        links[fromId] = list = [];
+                    }
+
+                    list.Add(new DeliveryLink(from, fromId, to, reader.GetString(1), StoreJson.ReadKinds(reader.GetString(2))));
+                }
+
+                return links.ToDictionary(p => p.Key, p => (IReadOnlyList<DeliveryLink>)p.Value, StringComparer.Ordinal);
+            },
+            empty));
+    }
+
+    public Task<IReadOnlyDictionary<string, IReadOnlyCollection<string>>> GetLinkedFromIdsAsync(
+        EntityKind from, EntityKind to, IReadOnlyCollection<string> toIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(toIds);
+        cancellationToken.ThrowIfCancellationRequested();
+        IReadOnlyDictionary<string, IReadOnlyCollection<string>> empty = new Dictionary<string, IReadOnlyCollection<string>>();
+        return Task.FromResult(toIds.Count == 0 ? empty : Read<IReadOnlyDictionary<string, IReadOnlyCollection<string>>>(
+            c =>
+            {
+                using var cmd = c.CreateCommand();
+                cmd.CommandText = """
+                    SELECT to_id, from_id FROM crm_associations
+                    WHERE to_type = $to AND from_type = $from AND to_id IN (SELECT value FROM json_each($ids));
+                    """;
+                cmd.Parameters.AddWithValue("$from", from.Plural());
+                cmd.Parameters.AddWithValue("$to", to.Plural());
+                cmd.Parameters.AddWithValue("$ids", StoreJson.WriteIds(toIds));
+                using var reader = cmd.ExecuteReader();
+                var result = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+                while (reader.Read())
+                {
+                    var toId = reader.GetString(0);
+                    if (!result.TryGetValue(toId, out var set))
+                    {
+                        result[toId] = set = new HashSet<string>(StringComparer.Ordinal);
+                    }
+
+                    set.Add(reader.GetString(1));
+                }
+
+                return result.ToDictionary(p => p.Key, p => (IReadOnlyCollection<string>)p.Value, StringComparer.Ordinal);
+            },
+            empty));
+    }
+
+    public Task CommitPageAsync(PageCommit page, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            var commands = Writer();
+            using var tx = _writer!.BeginTransaction();
+            commands.Enlist(tx);
+            foreach (var write in page.Records)
+            {
+                var ledger = write.Ledger;
+                if (write.Record is { } record)
+                {
+                    commands.UpsertRecord(record, ledger.LastChangedAt);
+                }
+                else
+                {
+                    commands.DeleteRecord(ledger.Kind, ledger.Id);
+                }
+
+                commands.UpsertLedger(ledger);
+            }
+
+            foreach (var replacement in page.Links)
+            {
+                commands.ReplaceLinks(replacement);
+            }
+
+            commands.UpsertCursor(page.Cursor);
+            tx.Commit();
+            commands.Enlist(null);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task SaveCursorAsync(SyncCursorState cursor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(cursor);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            var commands = Writer();
+            using var tx = _writer!.BeginTransaction();
+            commands.Enlist(tx);
+            commands.UpsertCursor(cursor);
+            tx.Commit();
+            commands.Enlist(null);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task SavePipelinesAsync(EntityKind kind, IReadOnlyList<CrmPipeline> pipelines, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pipelines);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            Writer();
+            using var tx = _writer!.BeginTransaction();
+            using (var delete = _writer.CreateCommand())
+            {
+                delete.Transaction = tx;
+                delete.CommandText = "DELETE FROM crm_pipeline_stages WHERE object_type = $type;";
+                delete.Parameters.AddWithValue("$type", kind.Plural());
+                delete.ExecuteNonQuery();
+            }
+
+            using var insert = _writer.CreateCommand();
+            insert.Transaction = tx;
+            insert.CommandText = """
+                INSERT INTO crm_pipeline_stages (object_type, pipeline_id, pipeline_label, stage_id, stage_label, display_order, is_closed, probability)
+                VALUES ($type, $pipeline, $pipelineLabel, $stage, $stageLabel, $order, $closed, $probability);
+                """;
+            foreach (var pipeline in pipelines)
+            {
+                foreach (var stage in pipeline.Stages)
+                {
+                    insert.Parameters.Clear();
+                    insert.Parameters.AddWithValue("$type", kind.Plural());
+                    insert.Parameters.AddWithValue("$pipeline", pipeline.Id);
+                    insert.Parameters.AddWithValue("$pipelineLabel", pipeline.Label);
+                    insert.Parameters.AddWithValue("$stage", stage.Id);
+                    insert.Parameters.AddWithValue("$stageLabel", stage.Label);
+                    insert.Parameters.AddWithValue("$order", stage.DisplayOrder);
+                    insert.Parameters.AddWithValue("$closed", stage.IsClosed ? 1 : 0);
+                    insert.Parameters.AddWithValue("$probability", (object?)stage.Probability?.ToString(CultureInfo.InvariantCulture) ?? DBNull.Value);
+                    insert.ExecuteNonQuery();
+                }
+            }
+
+            tx.Commit();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<CrmPipeline>> GetPipelinesAsync(EntityKind kind, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(Read(c => ReadPipelines(c, kind), (IReadOnlyList<CrmPipeline>)[]));
+    }
+
+    public Task<LedgerEntry?> GetLedgerEntryAsync(EntityKind kind, string id, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(Read<LedgerEntry?>(
+            c =>
+            {
+                using var cmd = c.CreateCommand();
+                cmd.CommandText = """
+                    SELECT updated_at, content_hash, status, reason, last_changed_at FROM sync_ledger
+                    WHERE object_type = $type AND id = $id;
+                    """;
+                cmd.Parameters.AddWithValue("$type", kind.Plural());
+                cmd.Parameters.AddWithValue("$id", id);
+                using var reader = cmd.ExecuteReader();
+                return reader.Read()
+                    ? new LedgerEntry(kind, id, Instant(reader.GetString(0)), reader.GetString(1), LedgerStatuses.Parse(reader.GetString(2)),
+                        reader.IsDBNull(3) ? null : reader.GetString(3), Instant(reader.GetString(4)))
+                    : null;
+            },
+            null));
+    }
+
+    public Task<IReadOnlyList<StoredRecord>> GetRecordsAsync(EntityKind kind, IReadOnlyCollection<string>? ids, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(Read<IReadOnlyList<StoredRecord>>(
+            c =>
+            {
+                using var cmd = c.CreateCommand();
+                cmd.CommandText = ids is null
+                    ? "SELECT object_type, id, archived, archived_at, created_at, updated_at, properties, local_values FROM crm_records WHERE object_type = $type;"
+                    : "SELECT object_type, id, archived, archived_at, created_at, updated_at, properties, local_values FROM crm_records WHERE object_type = $type AND id IN (SELECT value FROM json_each($ids));";
+                cmd.Parameters.AddWithValue("$type", kind.Plural());
+                if (ids is not null)
+                {
+                    cmd.Parameters.AddWithValue("$ids", StoreJson.WriteIds(ids));
+                }
+
+                using var reader = cmd.ExecuteReader();
+                var list = new List<StoredRecord>();
+                while (reader.Read())
+                {
+                    list.Add(ReadRecord(reader, withProperties: true));
+                }
+
+                list.Sort((a, b) => DeliveryExportJson.CompareIds(a.Id, b.Id));
+                return list;
+            },
+            []));
+    }
+
+    public Task<long> StartRunAsync(string kind, DateTimeOffset startedAt, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            Writer();
+            using var cmd = _writer!.CreateCommand();
+            cmd.CommandText = "INSERT INTO sync_runs (kind, started_at) VALUES ($kind, $at) RETURNING id;";
+            cmd.Parameters.AddWithValue("$kind", kind);
+            cmd.Parameters.AddWithValue("$at", Text(startedAt));
+            return Task.FromResult(Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture));
+        }
+    }
+
+    public Task FinishRunAsync(long runId, DateTimeOffset finishedAt, string outcome, string summary, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            Writer();
+            using var cmd = _writer!.CreateCommand();
+            cmd.CommandText = "UPDATE sync_runs SET finished_at = $at, outcome = $outcome, summary = $summary WHERE id = $id;";
+            cmd.Parameters.AddWithValue("$id", runId);
+            cmd.Parameters.AddWithValue("$at", Text(finishedAt));
+            cmd.Parameters.AddWithValue("$outcome", outcome);
+            cmd.Parameters.AddWithValue("$summary", summary);
+            cmd.ExecuteNonQuery();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<DeliveryModelSnapshot> LoadModelAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(Read(
+            c =>
+            {
+                var factory = new DeliveryEntityFactory(ReadPipelines(c, EntityKind.Deal), ReadPipelines(c, EntityKind.Ticket));
+                var companies = new List<Company>();
+                var deals = new List<Deal>();
+                var tickets = new List<Ticket>();
+                var projects = new List<Project>();
+                using (var cmd = c.CreateCommand())
+                {
+                    cmd.CommandText = """
+                        SELECT r.object_type, r.id, r.archived, r.archived_at, r.created_at, r.updated_at, NULL, r.local_values
+                        FROM crm_records r JOIN sync_ledger l ON l.object_type = r.object_type AND l.id = r.id
+                        WHERE l.status = 'in_sync';
+                        """;
+                    using var reader = cmd.ExecuteReader();
+                    while (reader.Read())
+                    {
+                        var record = ReadRecord(reader, withProperties: false);
+                        switch (record.Kind)
+                        {
+                            case EntityKind.Company: companies.Add(DeliveryEntityFactory.ToCompany(record)); break;
+                            case EntityKind.Deal: deals.Add(factory.ToDeal(record)); break;
+                            case EntityKind.Ticket: tickets.Add(factory.ToTicket(record)); break;
+                            case EntityKind.Project: projects.Add(DeliveryEntityFactory.ToProject(record)); break;
+                            default: break;
+                        }
+                    }
+                }
+
+                var links = new List<DeliveryLink>();
+                using (var cmd = c.CreateCommand())
+                {
+                    cmd.CommandText = "SELECT from_type, from_id, to_type, to_id, kinds FROM crm_associations;";
+                    using var reader = cmd.ExecuteReader();
+                    while (reader.Read())
+                    {
+                        if (EntityKinds.TryParse(reader.GetString(0), out var from) && EntityKinds.TryParse(reader.GetString(2), out var to))
+                        {
+                            links.Add(new DeliveryLink(from, reader.GetString(1), to, reader.GetString(3), StoreJson.ReadKinds(reader.GetString(4))));
+                        }
+                    }
+                }
+
+                var byId = Comparer<string>.Create(DeliveryExportJson.CompareIds);
+                return new DeliveryModelSnapshot(
+                    companies.OrderBy(x => x.Id, byId).ToList(),
+                    deals.OrderBy(x => x.Id, byId).ToList(),
+                    tickets.OrderBy(x => x.Id, byId).ToList(),
+                    projects.OrderBy(x => x.Id, byId).ToList(),
+                    links);
+            },
+            DeliveryModelSnapshot.Empty));
+    }
+
+    public Task<DeliveryExport> ExportAsync(IReadOnlyCollection<EntityKind>? kinds, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var wanted = kinds is { Count: > 0 } ? kinds.Distinct().Order().ToList() : EntityKinds.All.ToList();
+        var empty = new DeliveryExport(wanted.ToDictionary(k => k, _ => (IReadOnlyList<ExportRecord>)[]), []);
+        return Task.FromResult(Read(
+            c =>
+            {
+                var records = new Dictionary<EntityKind, IReadOnlyList<ExportRecord>>();
+                foreach (var kind in wanted)
+                {
+                    using var cmd = c.CreateCommand();
+                    cmd.CommandText = "SELECT id, archived, properties FROM crm_records WHERE object_type = $type;";
+                    cmd.Parameters.AddWithValue("$type", kind.Plural());
+                    using var reader = cmd.ExecuteReader();
+                    var list = new List<ExportRecord>();
+                    while (reader.Read())
+                    {
+                        list.Add(new ExportRecord(reader.GetString(0), reader.GetInt64(1) == 1, StoreJson.ReadMap(reader.GetString(2))));
+                    }
+
+                    list.Sort((a, b) => DeliveryExportJson.CompareIds(a.Id, b.Id));
+                    records[kind] = list;
+                }
+
+                var names = wanted.Select(k => k.Plural()).ToHashSet(StringComparer.Ordinal);
+                var associations = new List<ExportAssociation>();
+                using (var cmd = c.CreateCommand())
+                {
+                    cmd.CommandText = "SELECT from_type, from_id, to_type, to_id, kinds FROM crm_associations;";
+                    using var reader = cmd.ExecuteReader();
+                    while (reader.Read())
+                    {
+                        var fromType = reader.GetString(0);
+                        var toType = reader.GetString(2);
+                        if (names.Contains(fromType) || names.Contains(toType))
+                        {
+                            var typeIds = StoreJson.ReadKinds(reader.GetString(4)).Select(k => k.TypeId).Distinct().Order().ToList();
+                            associations.Add(new ExportAssociation(fromType, reader.GetString(1), toType, reader.GetString(3), typeIds));
+                        }
+                    }
+                }
+
+                associations.Sort(static (a, b) =>
+                {
+                    var c1 = string.CompareOrdinal(a.FromType, b.FromType);
+                    if (c1 != 0)
+                    {
+                        return c1;
+                    }
+
+                    var c2 = DeliveryExportJson.CompareIds(a.FromId, b.FromId);
+                    if (c2 != 0)
+                    {
+                        return c2;
+                    }
+
+                    var c3 = string.CompareOrdinal(a.ToType, b.ToType);
+                    return c3 != 0 ? c3 : DeliveryExportJson.CompareIds(a.ToId, b.ToId);
+                });
+                return new DeliveryExport(records, associations);
+            },
+            empty));
+    }
+
+    public Task<SyncStatus> GetStatusAsync(int lastRuns, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var empty = new SyncStatus(false, EntityKinds.All.Select(EmptyStatus).ToList(), []);
+        return Task.FromResult(Read(
+            c =>
+            {
+                var objects = EntityKinds.All.Select(k => ReadObjectStatus(c, k)).ToList();
+                var runs = new List<SyncRunInfo>();
+                using var cmd = c.CreateCommand();
+                cmd.CommandText = "SELECT id, kind, started_at, finished_at, outcome, summary FROM sync_runs ORDER BY id DESC LIMIT $n;";
+                cmd.Parameters.AddWithValue("$n", Math.Max(0, lastRuns));
+                using var reader = cmd.ExecuteReader();
+                while (reader.Read())
+                {
+                    runs.Add(new SyncRunInfo(
+                        reader.GetInt64(0),
+                        reader.GetString(1),
+                        Instant(reader.GetString(2)),
+                        reader.IsDBNull(3) ? null : Instant(reader.GetString(3)),
+                        reader.IsDBNull(4) ? null : reader.GetString(4),
+                        reader.IsDBNull(5) ? null : reader.GetString(5)));
+                }
+
+                return new SyncStatus(true, objects, runs);
+            },
+            empty));
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _commands?.Dispose();
+            _commands = null;
+            _writer?.Dispose();
+            _writer = null;
+        }
+    }
+
+    internal static string Text(DateTimeOffset value) => value.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+
+    internal static DateTimeOffset Instant(string value) =>
+        DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind | DateTimeStyles.AssumeUniversal);
+
+    private static ObjectStatus EmptyStatus(EntityKind kind) =>
+        new(kind, 0, 0, 0, new SyncCursorState(kind), new Dictionary<LedgerStatus, long>(), []);
+
+    private static ObjectStatus ReadObjectStatus(SqliteConnection c, EntityKind kind)
+    {
+        long records = 0, archived = 0, links = 0;
+        using (var cmd = c.CreateCommand())
+        {
+            cmd.CommandText = """
+                SELECT COUNT(*), COALESCE(SUM(archived), 0),
+                       (SELECT COUNT(*) FROM crm_associations WHERE from_type = $type)
+                FROM crm_records WHERE object_type = $type;
+                """;
+            cmd.Parameters.AddWithValue("$type", kind.Plural());
+            using var reader = cmd.ExecuteReader();
+            reader.Read();
+            records = reader.GetInt64(0);
+            archived = reader.GetInt64(1);
+            links = reader.GetInt64(2);
+        }
+
+        var counts = new Dictionary<LedgerStatus, long>();
+        using (var cmd = c.CreateCommand())
+        {
+            cmd.CommandText = "SELECT status, COUNT(*) FROM sync_ledger WHERE object_type = $type GROUP BY status;";
+            cmd.Parameters.AddWithValue("$type", kind.Plural());
+            using var reader = cmd.ExecuteReader();
+            while (reader.Read())
+            {
+                counts[LedgerStatuses.Parse(reader.GetString(0))] = reader.GetInt64(1);
+            }
+        }
+
+        var reasons = new List<LedgerReasonCount>();
+        using (var cmd = c.CreateCommand())
+        {
+            cmd.CommandText = """
+                SELECT status, reason, COUNT(*), (SELECT json_group_array(id) FROM (
+                           SELECT x.id FROM sync_ledger x
+                           WHERE x.object_type = l.object_type AND x.status = l.status AND x.reason IS l.reason
+                           ORDER BY length(x.id), x.id LIMIT 5))
+                FROM sync_ledger l
+                WHERE object_type = $type AND status <> 'in_sync'
+                GROUP BY status, reason
+                ORDER BY COUNT(*) DESC, reason
+                LIMIT 50;
+                """;
+            cmd.Parameters.AddWithValue("$type", kind.Plural());
+            using var reader = cmd.ExecuteReader();
+            while (reader.Read())
+            {
+                var ids = System.Text.Json.JsonSerializer.Deserialize<List<string>>(reader.GetString(3)) ?? [];
+                reasons.Add(new LedgerReasonCount(LedgerStatuses.Parse(reader.GetString(0)), reader.IsDBNull(1) ? "" : reader.GetString(1), reader.GetInt64(2), ids));
+            }
+        }
+
+        return new ObjectStatus(kind, records, archived, links, ReadCursor(c, kind), counts, reasons);
+    }
+
+    private static SyncCursorState ReadCursor(SqliteConnection c, EntityKind kind)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = """
+            SELECT listed, list_in_progress, list_after, list_started_at, archived_in_progress, archived_after, fast, settled, last_reconciled_at
+            FROM sync_cursors WHERE object_type = $type;
+            """;
+        cmd.Parameters.AddWithValue("$type", kind.Plural());
+        using var reader = cmd.ExecuteReader();
+        if (!reader.Read())
+        {
+            return new SyncCursorState(kind);
+        }
+
+        return new SyncCursorState(kind)
+        {
+            Listed = reader.GetInt64(0) == 1,
+            ListInProgress = reader.GetInt64(1) == 1,
+            ListAfter = reader.IsDBNull(2) ? null : reader.GetString(2),
+            ListStartedAt = reader.IsDBNull(3) ? null : Instant(reader.GetString(3)),
+            ArchivedSweepInProgress = reader.GetInt64(4) == 1,
+            ArchivedAfter = reader.IsDBNull(5) ? null : reader.GetString(5),
+            Fast = reader.IsDBNull(6) ? null : Instant(reader.GetString(6)),
+            Settled = reader.IsDBNull(7) ? null : Instant(reader.GetString(7)),
+            LastReconciledAt = reader.IsDBNull(8) ? null : Instant(reader.GetString(8)),
+        };
+    }
+
+    private static List<CrmPipeline> ReadPipelines(SqliteConnection c, EntityKind kind)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = """
+            SELECT pipeline_id, pipeline_label, stage_id, stage_label, display_order, is_closed, probability
+            FROM crm_pipeline_stages WHERE object_type = $type ORDER BY pipeline_id, display_order, stage_id;
+            """;
+        cmd.Parameters.AddWithValue("$type", kind.Plural());
+        using var reader = cmd.ExecuteReader();
+        var pipelines = new List<(string Id, string Label, List<CrmPipelineStage> Stages)>();
+        while (reader.Read())
+        {
+            var id = reader.GetString(0);
+            if (pipelines.Count == 0 || pipelines[^1].Id != id)
+            {
+                pipelines.Add((id, reader.GetString(1), []));
+            }
+
+            pipelines[^1].Stages.Add(new CrmPipelineStage(
+                reader.GetString(2),
+                reader.GetString(3),
+                reader.GetInt32(4),
+                reader.GetInt64(5) == 1,
+                reader.IsDBNull(6) ? null : decimal.Parse(reader.GetString(6), NumberStyles.Float, CultureInfo.InvariantCulture)));
+        }
+
+        return pipelines.Select(p => new CrmPipeline(p.Id, p.Label, p.Stages)).ToList();
+    }
+
+    private static StoredRecord ReadRecord(SqliteDataReader reader, bool withProperties)
+    {
+        var type = reader.GetString(0);
+        if (!EntityKinds.TryParse(type, out var kind))
+        {
+            throw new InvalidOperationException($"crm_records holds an unknown object type '{type}'.");
+        }
+
+        return new StoredRecord(
+            kind,
+            reader.GetString(1),
+            reader.GetInt64(2) == 1,
+            reader.IsDBNull(3) ? null : Instant(reader.GetString(3)),
+            Instant(reader.GetString(4)),
+            Instant(reader.GetString(5)),
+            withProperties ? StoreJson.ReadMap(reader.GetString(6)) : new SortedDictionary<string, string?>(),
+            StoreJson.ReadMap(reader.GetString(7)));
+    }
+
+    private T Read<T>(Func<SqliteConnection, T> read, T whenEmpty)
+    {
+        lock (_gate)
+        {
+            if (_writer is not null)
+            {
+                return read(_writer);
+            }
+
+            using var connection = _database.OpenReadOnlyIfExists();
+            if (connection is null || !HasModel(connection))
+            {
+                return whenEmpty;
+            }
+
+            return read(connection);
+        }
+    }
+
+    private static bool HasModel(SqliteConnection connection)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('crm_records', 'sync_ledger', 'sync_cursors', 'crm_associations', 'crm_pipeline_stages', 'sync_runs');";
+        return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture) == 6;
+    }
+
+    private PreparedCommands Writer()
+    {
+        if (_commands is not null)
+        {
+            return _commands;
+        }
+
+        _writer = _database.Open();
+        _commands = new PreparedCommands(_writer);
+        return _commands;
+    }
+
+    /// <summary>The commands of the write path, prepared once and reused for every page.</summary>
+    private sealed class PreparedCommands : IDisposable
+    {
+        private readonly SqliteCommand _upsertRecord;
+        private readonly SqliteCommand _deleteRecord;
+        private readonly SqliteCommand _deleteRecordLinks;
+        private readonly SqliteCommand _upsertLedger;
+        private readonly SqliteCommand _deleteLinks;
+        private readonly SqliteCommand _insertLink;
+        private readonly SqliteCommand _upsertCursor;
+        private readonly SqliteCommand[] _all;
+
+        public PreparedCommands(SqliteConnection connection)
+        {
+            _upsertRecord = Create(connection, """
+                INSERT INTO crm_records (object_type, id, archived, archived_at, created_at, updated_at, properties, local_values, first_synced_at, last_synced_at)
+                VALUES ($type, $id, $archived, $archivedAt, $createdAt, $updatedAt, $properties, $localValues, $now, $now)
+                ON CONFLICT (object_type, id) DO UPDATE SET
+                    archived = excluded.archived, archived_at = excluded.archived_at, created_at = excluded.created_at,
+                    updated_at = excluded.updated_at, properties = excluded.properties, local_values = excluded.local_values,
+                    last_synced_at = excluded.last_synced_at;
+                """, "$type", "$id", "$archived", "$archivedAt", "$createdAt", "$updatedAt", "$properties", "$localValues", "$now");
+            _deleteRecord = Create(connection, "DELETE FROM crm_records WHERE object_type = $type AND id = $id;", "$type", "$id");
+            _deleteRecordLinks = Create(connection, """
+                DELETE FROM crm_associations WHERE (from_type = $type AND from_id = $id) OR (to_type = $type AND to_id = $id);
+                """, "$type", "$id");
+            _upsertLedger = Create(connection, """
+                INSERT INTO sync_ledger (object_type, id, updated_at, content_hash, status, reason, last_changed_at)
+                VALUES ($type, $id, $updatedAt, $hash, $status, $reason, $changedAt)
+                ON CONFLICT (object_type, id) DO UPDATE SET
+                    updated_at = excluded.updated_at, content_hash = excluded.content_hash, status = excluded.status,
+                    reason = excluded.reason, last_changed_at = excluded.last_changed_at;
+                """, "$type", "$id", "$updatedAt", "$hash", "$status", "$reason", "$changedAt");
+            _deleteLinks = Create(connection, """
+                DELETE FROM crm_associations WHERE from_type = $from AND from_id = $id AND to_type = $to;
+                """, "$from", "$id", "$to");
+            _insertLink = Create(connection, """
+                INSERT INTO crm_associations (from_type, from_id, to_type, to_id, kinds) VALUES ($from, $fromId, $to, $toId, $kinds)
+                ON CONFLICT (from_type, from_id, to_type, to_id) DO UPDATE SET kinds = excluded.kinds;
+                """, "$from", "$fromId", "$to", "$toId", "$kinds");
+            _upsertCursor = Create(connection, """
+                INSERT INTO sync_cursors (object_type, listed, list_in_progress, list_after, list_started_at, archived_in_progress, archived_after, fast, settled, last_reconciled_at, updated_at)
+                VALUES ($type, $listed, $listing, $listAfter, $listStartedAt, $sweeping, $archivedAfter, $fast, $settled, $reconciledAt, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+                ON CONFLICT (object_type) DO UPDATE SET
+                    listed = excluded.listed, list_in_progress = excluded.list_in_progress, list_after = excluded.list_after,
+                    list_started_at = excluded.list_started_at, archived_in_progress = excluded.archived_in_progress,
+                    archived_after = excluded.archived_after, fast = excluded.fast, settled = excluded.settled,
+                    last_reconciled_at = excluded.last_reconciled_at, updated_at = excluded.updated_at;
+                """, "$type", "$listed", "$listing", "$listAfter", "$listStartedAt", "$sweeping", "$archivedAfter", "$fast", "$settled", "$reconciledAt");
+            _all = [_upsertRecord, _deleteRecord, _deleteRecordLinks, _upsertLedger, _deleteLinks, _insertLink, _upsertCursor];
+        }
+
+        public void Enlist(SqliteTransaction? tx)
+        {
+            foreach (var cmd in _all)
+            {
+                cmd.Transaction = tx;
+            }
+        }
+
+        public void UpsertRecord(StoredRecord r, DateTimeOffset now)
+        {
+            var p = _upsertRecord.Parameters;
+            p[0].Value = r.Kind.Plural();
+            p[1].Value = r.Id;
+            p[2].Value = r.Archived ? 1 : 0;
+            p[3].Value = r.ArchivedAt is { } at ? Text(at) : DBNull.Value;
+            p[4].Value = Text(r.CreatedAt);
+            p[5].Value = Text(r.UpdatedAt);
+            p[6].Value = StoreJson.WriteMap(r.Properties);
+            p[7].Value = StoreJson.WriteMap(r.LocalValues);
+            p[8].Value = Text(now);
+            _upsertRecord.ExecuteNonQuery();
+        }
+
+        public void DeleteRecord(EntityKind kind, string id)
+        {
+            _deleteRecord.Parameters[0].Value = kind.Plural();
+            _deleteRecord.Parameters[1].Value = id;
+            _deleteRecord.ExecuteNonQuery();
+            _deleteRecordLinks.Parameters[0].Value = kind.Plural();
+            _deleteRecordLinks.Parameters[1].Value = id;
+            _deleteRecordLinks.ExecuteNonQuery();
+        }
+
+        public void UpsertLedger(LedgerEntry l)
+        {
+            var p = _upsertLedger.Parameters;
+            p[0].Value = l.Kind.Plural();
+            p[1].Value = l.Id;
+            p[2].Value = Text(l.UpdatedAt);
+            p[3].Value = l.ContentHash;
+            p[4].Value = l.Status.Name();
+            p[5].Value = (object?)l.Reason ?? DBNull.Value;
+            p[6].Value = Text(l.LastChangedAt);
+            _upsertLedger.ExecuteNonQuery();
+        }
+
+        public void ReplaceLinks(LinkReplacement replacement)
+        {
+            _deleteLinks.Parameters[0].Value = replacement.From.Plural();
+            _deleteLinks.Parameters[1].Value = replacement.FromId;
+            _deleteLinks.Parameters[2].Value = replacement.To.Plural();
+            _deleteLinks.ExecuteNonQuery();
+            foreach (var link in replacement.Links)
+            {
+                var p = _insertLink.Parameters;
+                p[0].Value = replacement.From.Plural();
+                p[1].Value = replacement.FromId;
+                p[2].Value = replacement.To.Plural();
+                p[3].Value = link.ToId;
+                p[4].Value = StoreJson.WriteKinds(link.Kinds);
+                _insertLink.ExecuteNonQuery();
+            }
+        }
+
+        public void UpsertCursor(SyncCursorState c)
+        {
+            var p = _upsertCursor.Parameters;
+            p[0].Value = c.Kind.Plural();
+            p[1].Value = c.Listed ? 1 : 0;
+            p[2].Value = c.ListInProgress ? 1 : 0;
+            p[3].Value = (object?)c.ListAfter ?? DBNull.Value;
+            p[4].Value = c.ListStartedAt is { } ls ? Text(ls) : DBNull.Value;
+            p[5].Value = c.ArchivedSweepInProgress ? 1 : 0;
+            p[6].Value = (object?)c.ArchivedAfter ?? DBNull.Value;
+            p[7].Value = c.Fast is { } f ? Text(f) : DBNull.Value;
+            p[8].Value = c.Settled is { } s ? Text(s) : DBNull.Value;
+            p[9].Value = c.LastReconciledAt is { } r ? Text(r) : DBNull.Value;
+            _upsertCursor.ExecuteNonQuery();
+        }
+
+        public void Dispose()
+        {
+            foreach (var cmd in _all)
+            {
+                cmd.Dispose();
+            }
+        }
+
+        private static SqliteCommand Create(SqliteConnection connection, string sql, params string[] parameters)
+        {
+            var cmd = connection.CreateCommand();
+            cmd.CommandText = sql;
+            foreach (var name in parameters)
+            {
+                cmd.Parameters.Add(new SqliteParameter { ParameterName = name, Value = DBNull.Value });
+            }
+
+            cmd.Prepare();
+            return cmd;
+        }
+    }
+}
