@@ -79,6 +79,9 @@ public static class EarnedValueCalculator
         var pvMethod = PlannedValueMethod.None;
         var evMethod = EarnedValueMethod.None;
 
+        // SPI is a ratio of shares: it is defined without a budget, from planned and earned percentages.
+        var (plannedShare, earnedShare) = Shares(project, milestoneCount, totalWeight, plannedWeight, earnedWeight, asOf);
+
         if (bac is null)
         {
             notes[EarnedValueFigure.Bac] = "no budget set on the project";
@@ -139,20 +142,21 @@ public static class EarnedValueCalculator
         }
 
         decimal? spi = null;
-        if (ev is not null && pv is not null)
+        if (plannedShare is null)
         {
-            if (pv.Value > 0m)
+            notes[EarnedValueFigure.Spi] = "no plan: no milestones, no start and due date";
+        }
+        else if (plannedShare.Value > 0m)
+        {
+            spi = earnedShare / plannedShare.Value;
+            if (bac is null)
             {
-                spi = ev.Value / pv.Value;
-            }
-            else
-            {
-                notes[EarnedValueFigure.Spi] = "nothing planned by this date yet";
+                notes[EarnedValueFigure.Spi] = "from percent earned over percent planned (no budget)";
             }
         }
         else
         {
-            notes[EarnedValueFigure.Spi] = pv is null ? "no planned value" : "no earned value";
+            notes[EarnedValueFigure.Spi] = "nothing planned by this date yet";
         }
 
         decimal? eac = null;
@@ -190,6 +194,20 @@ public static class EarnedValueCalculator
             Eac = eac,
             Tcpi = tcpi,
         };
+    }
+
+    /// <summary>Planned share (null without a plan) and earned share of the work, 0–1, as of the day.</summary>
+    private static (decimal? Planned, decimal Earned) Shares(Project project, int milestoneCount, decimal totalWeight, decimal plannedWeight, decimal earnedWeight, DateOnly asOf)
+    {
+        if (milestoneCount > 0)
+        {
+            return (plannedWeight / totalWeight, earnedWeight / totalWeight);
+        }
+
+        var earned = Math.Clamp(project.PercentComplete, 0m, 100m) / 100m;
+        return project.StartDate is { } start && project.DueDate is { } due && due >= start
+            ? (LinearShare(start, due, asOf), earned)
+            : (null, earned);
     }
 
     /// <summary>

@@ -96,6 +96,18 @@ public sealed class EarnedValueCalculatorTests
     }
 
     [Fact]
+    public void Compute_NoBudget_SpiStillFromPercentages()
+    {
+        var project = new HealthProjectBuilder().WithBudget(null).WithDates(Day1, Day1.AddDays(9)).WithPercentComplete(40m).Build();
+
+        var ev = EarnedValueCalculator.Compute(project, [], [], [], Day1.AddDays(4));
+
+        Assert.Equal(0.8m, ev.Spi);
+        Assert.Null(ev.Pv);
+        Assert.Equal("from percent earned over percent planned (no budget)", ev.Notes[EarnedValueFigure.Spi]);
+    }
+
+    [Fact]
     public void Compute_NoCostYet_CpiAndEacNullNotDivisionByZero()
     {
         var project = new HealthProjectBuilder().WithPercentComplete(10m).Build();
