@@ -1,0 +1,228 @@
+using HubSpotPmoSync.Core.Delivery;
+
+namespace HubSpotPmoSync.Core.EarnedValue;
+
+/// <summary>
+/// Computes a project's earned value as of a date. Pure: the same inputs give the same figures.
+/// Entries dated after <c>asOf</c> are ignored; milestone dates count as whole days (a milestone planned
+/// on the as-of date is planned by the end of it).
+/// </summary>
+public static class EarnedValueCalculator
+{
+    /// <summary>Computes BAC, PV, EV, AC and the derived indices of <paramref name="project"/>.</summary>
+    /// <param name="milestones">The project's milestones (others are ignored).</param>
+    /// <param name="timeEntries">The project's time entries; hours × cost rate count as actual cost.</param>
+    /// <param name="costEntries">The project's other costs.</param>
+    public static EarnedValueResult Compute(
+        Project project,
+        IEnumerable<Milestone> milestones,
+        IEnumerable<TimeEntry> timeEntries,
+        IEnumerable<CostEntry> costEntries,
+        DateOnly asOf)
+    {
+        ArgumentNullException.ThrowIfNull(project);
+        ArgumentNullException.ThrowIfNull(milestones);
+        ArgumentNullException.ThrowIfNull(timeEntries);
+        ArgumentNullException.ThrowIfNull(costEntries);
+
+        var ac = 0m;
+        foreach (var t in timeEntries)
+        {
+            if (t.Date <= asOf)
+            {
+                ac += t.Hours * t.CostRate;
+            }
+        }
+
+        foreach (var c in costEntries)
+        {
+            if (c.Date <= asOf)
+            {
+                ac += c.Amount;
+            }
+        }
+
+        return Compute(project, milestones, ac, asOf);
+    }
+
+    /// <summary>Computes the figures from an actual cost already summed up to <paramref name="asOf"/>.</summary>
+    public static EarnedValueResult Compute(Project project, IEnumerable<Milestone> milestones, decimal actualCost, DateOnly asOf)
+    {
+        ArgumentNullException.ThrowIfNull(project);
+        ArgumentNullException.ThrowIfNull(milestones);
+
+        var notes = new Dictionary<EarnedValueFigure, string>();
+        var totalWeight = 0m;
+        var plannedWeight = 0m;
+        var earnedWeight = 0m;
+        var milestoneCount = 0;
+        foreach (var m in milestones)
+        {
+            if (m.Weight <= 0m)
+            {
+                continue;
+            }
+
+            milestoneCount++;
+            totalWeight += m.Weight;
+            if (m.PlannedDate <= asOf)
+            {
+                plannedWeight += m.Weight;
+            }
+
+            earnedWeight += m.Weight * Math.Clamp(m.PercentComplete, 0m, 100m) / 100m;
+        }
+
+        var bac = project.Budget;
+        decimal? pv = null;
+        decimal? ev = null;
+        var pvMethod = PlannedValueMethod.None;
+        var evMethod = EarnedValueMethod.None;
+
+        // SPI is a ratio of shares: it is defined without a budget, from planned and earned percentages.
+        var (plannedShare, earnedShare) = Shares(project, milestoneCount, totalWeight, plannedWeight, earnedWeight, asOf);
+
+        if (bac is null)
+        {
+            notes[EarnedValueFigure.Bac] = "no budget set on the project";
+        }
+        else if (bac < 0m)
+        {
+            notes[EarnedValueFigure.Bac] = "the budget is negative";
+            bac = null;
+        }
+
+        if (bac is { } budget)
+        {
+            if (milestoneCount > 0)
+            {
+                pvMethod = PlannedValueMethod.Milestones;
+                pv = budget * plannedWeight / totalWeight;
+                evMethod = EarnedValueMethod.Milestones;
+                ev = budget * earnedWeight / totalWeight;
+            }
+            else
+            {
+                evMethod = EarnedValueMethod.ProjectPercentComplete;
+                ev = budget * Math.Clamp(project.PercentComplete, 0m, 100m) / 100m;
+                if (project.StartDate is { } start && project.DueDate is { } due && due >= start)
+                {
+                    pvMethod = PlannedValueMethod.Linear;
+                    pv = budget * LinearShare(start, due, asOf);
+                }
+                else
+                {
+                    notes[EarnedValueFigure.Pv] = project.StartDate is null || project.DueDate is null
+                        ? "no milestones and no start and due date to plan against"
+                        : "the due date is before the start date";
+                }
+            }
+        }
+        else
+        {
+            notes[EarnedValueFigure.Pv] = "no budget to plan";
+            notes[EarnedValueFigure.Ev] = "no budget to earn";
+        }
+
+        decimal? cpi = null;
+        if (ev is not null)
+        {
+            if (actualCost > 0m)
+            {
+                cpi = ev.Value / actualCost;
+            }
+            else
+            {
+                notes[EarnedValueFigure.Cpi] = "no actual cost booked yet";
+            }
+        }
+        else
+        {
+            notes[EarnedValueFigure.Cpi] = "no earned value";
+        }
+
+        decimal? spi = null;
+        if (plannedShare is null)
+        {
+            notes[EarnedValueFigure.Spi] = "no plan: no milestones, no start and due date";
+        }
+        else if (plannedShare.Value > 0m)
+        {
+            spi = earnedShare / plannedShare.Value;
+            if (bac is null)
+            {
+                notes[EarnedValueFigure.Spi] = "from percent earned over percent planned (no budget)";
+            }
+        }
+        else
+        {
+            notes[EarnedValueFigure.Spi] = "nothing planned by this date yet";
+        }
+
+        decimal? eac = null;
+        if (bac is not null && cpi is > 0m)
+        {
+            eac = bac.Value / cpi.Value;
+        }
+        else
+        {
+            notes[EarnedValueFigure.Eac] = cpi is null ? "no cost performance index" : "nothing earned for the cost booked (CPI 0)";
+        }
+
+        decimal? tcpi = null;
+        if (bac is not null && ev is not null)
+        {
+            var remainingBudget = bac.Value - actualCost;
+            if (remainingBudget > 0m)
+            {
+                tcpi = (bac.Value - ev.Value) / remainingBudget;
+            }
+            else
+            {
+                notes[EarnedValueFigure.Tcpi] = "the budget is already spent";
+            }
+        }
+        else
+        {
+            notes[EarnedValueFigure.Tcpi] = "no budget or earned value";
+        }
+
+        return new EarnedValueResult(project.Currency, asOf, bac, pv, ev, actualCost, pvMethod, evMethod, notes)
+        {
+            Cpi = cpi,
+            Spi = spi,
+            Eac = eac,
+            Tcpi = tcpi,
+        };
+    }
+
+    /// <summary>Planned share (null without a plan) and earned share of the work, 0–1, as of the day.</summary>
+    private static (decimal? Planned, decimal Earned) Shares(Project project, int milestoneCount, decimal totalWeight, decimal plannedWeight, decimal earnedWeight, DateOnly asOf)
+    {
+        if (milestoneCount > 0)
+        {
+            return (plannedWeight / totalWeight, earnedWeight / totalWeight);
+        }
+
+        var earned = Math.Clamp(project.PercentComplete, 0m, 100m) / 100m;
+        return project.StartDate is { } start && project.DueDate is { } due && due >= start
+            ? (LinearShare(start, due, asOf), earned)
+            : (null, earned);
+    }
+
+    /// <summary>
+    /// The share of a linear plan done by the end of <paramref name="asOf"/>: days elapsed since the start
+    /// (inclusive) over the days from start to due (both inclusive), clamped to 0–1.
+    /// </summary>
+    internal static decimal LinearShare(DateOnly start, DateOnly due, DateOnly asOf)
+    {
+        var totalDays = due.DayNumber - start.DayNumber + 1;
+        var elapsed = asOf.DayNumber - start.DayNumber + 1;
+        if (elapsed <= 0)
+        {
+            return 0m;
+        }
+
+        return elapsed >= totalDays ? 1m : (decimal)elapsed / totalDays;
+    }
+}

@@ -1,0 +1,20 @@
+using HubSpotPmoSync.Core.Health;
+using HubSpotPmoSync.Storage.DeliveryData;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the SQLite store of imported delivery data and health history.</summary>
+public static class SqliteDeliveryDataServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="IDeliveryDataStore"/> as <see cref="SqliteDeliveryDataStore"/>. Needs the
+    /// <c>SqliteDatabase</c> registered by <c>AddSqliteStorage</c>.
+    /// </summary>
+    public static IServiceCollection AddSqliteDeliveryData(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton<IDeliveryDataStore, SqliteDeliveryDataStore>();
+        return services;
+    }
+}

@@ -1,0 +1,145 @@
+using System.Globalization;
+using HubSpotPmoSync.Core.Delivery;
+using HubSpotPmoSync.Core.Health;
+using Microsoft.Extensions.Options;
+
+namespace HubSpotPmoSync.Worker.Import;
+
+/// <summary>
+/// <c>import milestones FILE</c>: reads a milestone CSV (project code, name, planned date, actual date, weight,
+/// percent complete), rejects bad rows into <c>FILE.rejects.csv</c>, and upserts the rest in one transaction by
+/// (project code, name): the same file again changes nothing; a changed row updates its milestone.
+/// </summary>
+public sealed class MilestoneImporter(IDeliveryDataStore store, IOptions<MilestoneImportOptions> options, TimeProvider timeProvider)
+{
+    public const string Kind = "milestones";
+
+    /// <summary>Imports <paramref name="path"/>; only rows whose project code is in <paramref name="knownProjectCodes"/> are accepted.</summary>
+    /// <exception cref="ImportFileException">The file cannot be read, is empty, or lacks a required column.</exception>
+    public ImportResult Import(string path, IEnumerable<string> knownProjectCodes)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(knownProjectCodes);
+        var o = options.Value;
+        var c = o.Columns;
+        var known = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var code in knownProjectCodes)
+        {
+            known.TryAdd(code.Trim(), code);
+        }
+
+        var file = CsvImportFile.Read(path, o.Delimiter);
+        var map = file.MapColumns([(c.ProjectCode, true), (c.Name, true), (c.PlannedDate, true), (c.ActualDate, false), (c.Weight, true), (c.PercentComplete, true)]);
+        var rejections = new List<ImportRejection>();
+        var accepted = new List<Milestone>();
+        var firstLine = new Dictionary<(string, string), long>();
+
+        foreach (var record in file.Records)
+        {
+            var reason = Check(record, file.Header.Length, map, o, known, out var milestone);
+            if (reason is null)
+            {
+                var key = (milestone!.ProjectCode.ToUpperInvariant(), milestone.Name.ToUpperInvariant());
+                if (firstLine.TryGetValue(key, out var first))
+                {
+                    reason = $"duplicate row: milestone '{milestone.Name}' of {milestone.ProjectCode} is already on line {first.ToString(CultureInfo.InvariantCulture)}";
+                }
+                else
+                {
+                    firstLine[key] = record.Line;
+                    accepted.Add(milestone);
+                }
+            }
+
+            if (reason is not null)
+            {
+                rejections.Add(new ImportRejection(record.Line, reason, record.Raw));
+            }
+        }
+
+        var batch = new ImportBatch(Kind, Path.GetFullPath(path), file.ContentHash, timeProvider.GetUtcNow(), file.Records.Count, rejections.Count);
+        var written = store.UpsertMilestones(accepted, batch);
+        var rejectsPath = file.WriteRejects(rejections);
+        return new ImportResult(path, file.Records.Count, written.Inserted, written.Updated, written.Unchanged, rejections.Count, rejectsPath, rejections);
+    }
+
+    private static string? Check(
+        CsvImportRecord record,
+        int columnCount,
+        Dictionary<string, int> map,
+        MilestoneImportOptions o,
+        Dictionary<string, string> known,
+        out Milestone? milestone)
+    {
+        milestone = null;
+        if (record.Malformed is not null)
+        {
+            return record.Malformed;
+        }
+
+        if (record.Fields.Length != columnCount)
+        {
+            return $"wrong column count: {record.Fields.Length.ToString(CultureInfo.InvariantCulture)} fields, the header has {columnCount.ToString(CultureInfo.InvariantCulture)}";
+        }
+
+        var c = o.Columns;
+        string Field(string column) => map.TryGetValue(column, out var i) ? record.Fields[i].Trim() : "";
+
+        foreach (var required in new[] { c.ProjectCode, c.Name, c.PlannedDate, c.Weight, c.PercentComplete })
+        {
+            if (Field(required).Length == 0)
+            {
+                return $"missing required value '{required}'";
+            }
+        }
+
+        if (!ImportValues.TryDate(Field(c.PlannedDate), o.EffectiveDateFormats, out var planned))
+        {
+            return $"bad date '{Field(c.PlannedDate)}' in '{c.PlannedDate}' (expected {string.Join(" or ", o.EffectiveDateFormats)})";
+        }
+
+        DateOnly? actual = null;
+        if (Field(c.ActualDate).Length > 0)
+        {
+            if (!ImportValues.TryDate(Field(c.ActualDate), o.EffectiveDateFormats, out var a))
+            {
+                return $"bad date '{Field(c.ActualDate)}' in '{c.ActualDate}' (expected {string.Join(" or ", o.EffectiveDateFormats)})";
+            }
+
+            actual = a;
+        }
+
+        if (!ImportValues.TryNumber(Field(c.Weight), out var weight))
+        {
+            return $"bad number '{Field(c.Weight)}' in '{c.Weight}'";
+        }
+
+        if (!ImportValues.TryNumber(Field(c.PercentComplete), out var percent))
+        {
+            return $"bad number '{Field(c.PercentComplete)}' in '{c.PercentComplete}'";
+        }
+
+        if (weight <= 0m)
+        {
+            return $"weight out of range: {Field(c.Weight)} (must be above 0)";
+        }
+
+        if (percent is < 0m or > 100m)
+        {
+            return $"percent complete out of range: {Field(c.PercentComplete)} (allowed 0 to 100)";
+        }
+
+        if (actual is not null && percent < 100m)
+        {
+            return $"actual date {Field(c.ActualDate)} given but percent complete is {Field(c.PercentComplete)} (a reached milestone is 100)";
+        }
+
+        if (!known.TryGetValue(Field(c.ProjectCode), out var code))
+        {
+            return $"unknown project code '{Field(c.ProjectCode)}'";
+        }
+
+        milestone = new Milestone(code, Field(c.Name), planned, actual, weight, percent);
+        return null;
+    }
+}
