@@ -1,0 +1,249 @@
+using HubSpotPmoSync.Core.Crm;
+
+namespace HubSpotPmoSync.Core.WriteBack;
+
+/// <summary>Tuning of the outbox flush.</summary>
+public sealed class OutboxFlushOptions
+{
+    /// <summary>Records per batch update/upsert call (HubSpot accepts at most 100).</summary>
+    /// <value>The default value is 100.</value>
+    public int BatchSize { get; init; } = 100;
+
+    /// <summary>
+    /// Flushes a row may fail transiently (the whole call failed after the client's retries) before it goes to the
+    /// dead letters with the last error.
+    /// </summary>
+    /// <value>The default value is 5.</value>
+    public int MaxAttempts { get; init; } = 5;
+}
+
+/// <summary>What one flush did.</summary>
+/// <param name="WriteCalls">Batch update/upsert calls made.</param>
+/// <param name="Applied">Every property written, with HubSpot's value before (as known) and after.</param>
+/// <param name="Unchanged">Rows retired because HubSpot already held the value (echoes included).</param>
+/// <param name="KeptHubSpot">Conflicts resolved for HubSpot's value (nothing written).</param>
+/// <param name="DeadLettered">Rows HubSpot rejected, now in the dead letters.</param>
+/// <param name="Retrying">Rows left pending after a transient failure.</param>
+public sealed record FlushReport(
+    int WriteCalls,
+    IReadOnlyList<PlannedUpdate> Applied,
+    int Unchanged,
+    IReadOnlyList<PlannedUpdate> KeptHubSpot,
+    int DeadLettered,
+    int Retrying)
+{
+    public int RecordsWritten => Applied.Select(a => a.ObjectType + "/" + a.RecordKey).Distinct(StringComparer.Ordinal).Count();
+
+    public int ConflictsOverwritten => Applied.Count(a => a.IsConflict);
+}
+
+/// <summary>
+/// Sends the outbox to HubSpot: only the properties whose value differs from what HubSpot holds (as last pulled or
+/// last pushed), several properties of a record in one input, at most 100 records a batch call per object type.
+/// A record HubSpot rejects goes to the dead letters with HubSpot's category and message while the rest of its
+/// batch is written; a call that fails as a whole leaves its rows pending for the next flush (and dead-letters
+/// them after <see cref="OutboxFlushOptions.MaxAttempts"/>). Every write and every conflict decision is audited.
+/// </summary>
+public sealed class OutboxFlusher
+{
+    private readonly IWriteBackStore _store;
+    private readonly ICrmWriter _writer;
+    private readonly TimeProvider _time;
+    private readonly OutboxFlushOptions _options;
+
+    public OutboxFlusher(IWriteBackStore store, ICrmWriter writer, TimeProvider time, OutboxFlushOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(time);
+        _store = store;
+        _writer = writer;
+        _time = time;
+        _options = options ?? new OutboxFlushOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.BatchSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(_options.BatchSize, 100);
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxAttempts, 1);
+    }
+
+    /// <summary>
+    /// Flushes every pending row. Authentication and quota failures stop the flush and are rethrown after the
+    /// batches already written are committed; their rows stay pending without counting an attempt.
+    /// </summary>
+    public async Task<FlushReport> FlushAsync(CancellationToken cancellationToken)
+    {
+        var pending = await _store.GetPendingAsync(cancellationToken);
+        if (pending.Count == 0)
+        {
+            return new FlushReport(0, [], 0, [], 0, 0);
+        }
+
+        var states = await _store.GetPropertyStatesAsync(pending.Select(e => e.Change.Record).Distinct().ToList(), cancellationToken);
+        var now = _time.GetUtcNow();
+        var retired = new List<RetiredEntry>();
+        var audit = new List<AuditEntry>();
+        var kept = new List<PlannedUpdate>();
+        var toPush = new List<(OutboxEntry Entry, PushDecision Decision)>();
+        var unchanged = 0;
+        foreach (var entry in pending)
+        {
+            states.TryGetValue(entry.Change.Key, out var state);
+            var decision = PushDecider.Decide(entry.Change, state);
+            switch (decision.Action)
+            {
+                case PushAction.Push:
+                    toPush.Add((entry, decision));
+                    break;
+                case PushAction.KeepHubSpot:
+                    retired.Add(new RetiredEntry(entry.Id, entry.Revision));
+                    kept.Add(WriteBackPlanner.ToUpdate(entry.Change, decision));
+                    audit.Add(Audit(now, entry.Change, decision));
+                    break;
+                default:
+                    retired.Add(new RetiredEntry(entry.Id, entry.Revision));
+                    unchanged++;
+                    break;
+            }
+        }
+
+        if (retired.Count > 0)
+        {
+            await _store.CommitFlushAsync(new FlushCommit(now, [], retired, [], [], audit), cancellationToken);
+        }
+
+        var applied = new List<PlannedUpdate>();
+        var writeCalls = 0;
+        var deadLettered = 0;
+        var retrying = 0;
+        var batches = toPush
+            .GroupBy(p => (p.Entry.Change.ObjectType, p.Entry.Change.IdProperty))
+            .OrderBy(g => g.Key.ObjectType, StringComparer.Ordinal)
+            .ThenBy(g => g.Key.IdProperty, StringComparer.Ordinal)
+            .SelectMany(g => g
+                .GroupBy(p => p.Entry.Change.RecordId, StringComparer.Ordinal)
+                .OrderBy(r => r.Key, StringComparer.Ordinal)
+                .Chunk(_options.BatchSize)
+                .Select(chunk => (g.Key.ObjectType, g.Key.IdProperty, Records: chunk)))
+            .ToList();
+
+        foreach (var (objectType, idProperty, records) in batches)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            CrmBatchResult result;
+            try
+            {
+                writeCalls++;
+                result = await WriteAsync(objectType, idProperty, records, cancellationToken);
+            }
+            catch (CrmException ex) when (ex is not (CrmAuthenticationException or CrmQuotaExceededException))
+            {
+                var at = _time.GetUtcNow();
+                var failed = new List<FailedAttempt>();
+                var dead = new List<DeadLetterEntry>();
+                var deadAudit = new List<AuditEntry>();
+                foreach (var (entry, decision) in records.SelectMany(r => r))
+                {
+                    if (entry.Attempts + 1 >= _options.MaxAttempts)
+                    {
+                        var category = ex.Category ?? (ex.StatusCode is { } status ? "HTTP_" + status.ToString(System.Globalization.CultureInfo.InvariantCulture) : "CALL_FAILED");
+                        dead.Add(new DeadLetterEntry(entry with { Attempts = entry.Attempts + 1 }, category, ex.Message));
+                        deadAudit.Add(Audit(at, entry.Change, decision) with { Decision = AuditDecisions.DeadLettered, Detail = $"{category}: {ex.Message} (after {entry.Attempts + 1} attempts)" });
+                    }
+                    else
+                    {
+                        failed.Add(new FailedAttempt(entry.Id, ex.Message));
+                    }
+                }
+
+                deadLettered += dead.Count;
+                retrying += failed.Count;
+                await _store.CommitFlushAsync(new FlushCommit(at, [], [], dead, failed, deadAudit), cancellationToken);
+                continue;
+            }
+
+            var commit = Interpret(result, idProperty, records, applied);
+            deadLettered += commit.DeadLettered.Count;
+            retrying += commit.Failed.Count;
+            await _store.CommitFlushAsync(commit, cancellationToken);
+        }
+
+        return new FlushReport(writeCalls, WriteBackPlanner.Sort(applied), unchanged, WriteBackPlanner.Sort(kept), deadLettered, retrying);
+    }
+
+    private Task<CrmBatchResult> WriteAsync(
+        string objectType,
+        string? idProperty,
+        IGrouping<string, (OutboxEntry Entry, PushDecision Decision)>[] records,
+        CancellationToken cancellationToken)
+    {
+        if (idProperty is null)
+        {
+            var updates = records.Select(r => new CrmUpdate(r.Key, Properties(r))).ToList();
+            return _writer.BatchUpdateAsync(objectType, updates, cancellationToken);
+        }
+
+        var upserts = records.Select(r => new CrmUpsert(r.Key, Properties(r))).ToList();
+        return _writer.BatchUpsertAsync(objectType, idProperty, upserts, cancellationToken);
+
+        static Dictionary<string, string?> Properties(IEnumerable<(OutboxEntry Entry, PushDecision Decision)> record) =>
+            record.ToDictionary(p => p.Entry.Change.Property, p => (string?)(p.Entry.Change.Value ?? string.Empty), StringComparer.Ordinal);
+    }
+
+    private FlushCommit Interpret(
+        CrmBatchResult result,
+        string? idProperty,
+        IGrouping<string, (OutboxEntry Entry, PushDecision Decision)>[] records,
+        List<PlannedUpdate> applied)
+    {
+        var at = _time.GetUtcNow();
+        var byKey = new Dictionary<string, CrmWriteOutcome>(StringComparer.Ordinal);
+        foreach (var outcome in result.Outcomes)
+        {
+            byKey.TryAdd(outcome.Key, outcome);
+        }
+
+        var pushed = new List<PushedValue>();
+        var dead = new List<DeadLetterEntry>();
+        var failed = new List<FailedAttempt>();
+        var audit = new List<AuditEntry>();
+        for (var i = 0; i < records.Length; i++)
+        {
+            var record = records[i];
+            if (!byKey.TryGetValue(record.Key, out var outcome))
+            {
+                // HubSpot leaves out some inputs without an error (e.g. merged-away ids); try again next flush.
+                failed.AddRange(record.Select(p => new FailedAttempt(p.Entry.Id, $"HubSpot returned no outcome for {record.Key}.")));
+                continue;
+            }
+
+            foreach (var (entry, decision) in record)
+            {
+                var change = entry.Change;
+                if (outcome.Succeeded)
+                {
+                    pushed.Add(new PushedValue(entry.Id, entry.Revision, change.Key, change.Value, change.Source, at));
+                    if (idProperty is not null && outcome.RecordId is { Length: > 0 } recordId)
+                    {
+                        // Also remember the push under the record's HubSpot id, which is how pulls observe it.
+                        pushed.Add(new PushedValue(0, 0, new PropertyKey(change.ObjectType, recordId, change.Property), change.Value, change.Source, at));
+                    }
+
+                    applied.Add(WriteBackPlanner.ToUpdate(change, decision));
+                    audit.Add(Audit(at, change, decision));
+                }
+                else
+                {
+                    var category = outcome.ErrorCategory ?? "REJECTED";
+                    var message = outcome.ErrorMessage ?? "HubSpot rejected the record without a message.";
+                    dead.Add(new DeadLetterEntry(entry with { Attempts = entry.Attempts + 1 }, category, message));
+                    audit.Add(Audit(at, change, decision) with { Decision = AuditDecisions.DeadLettered, Detail = category + ": " + message });
+                }
+            }
+        }
+
+        return new FlushCommit(at, pushed, [], dead, failed, audit);
+    }
+
+    private static AuditEntry Audit(DateTimeOffset at, OutboundChange change, PushDecision decision) =>
+        new(0, at, change.ObjectType, change.Record.RecordKey, change.Property, decision.Current, change.Value,
+            change.Policy.Name(), decision.AuditDecision ?? AuditDecisions.Pushed, change.Source, decision.Reason);
+}
