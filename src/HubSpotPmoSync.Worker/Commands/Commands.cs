@@ -8,7 +8,9 @@ internal static class CommandsCatalog
 {
     public static IEnumerable<Command> All(CommandEnvironment env)
     {
-        _ = env;
-        yield break;
+        yield return MappingsCommand.Create(env);
+        yield return ExportCommand.Create(env);
+        yield return StatusCommand.Create(env);
+        yield return EmulatorCommand.Create(env);
     }
 }

@@ -1,3 +1,6 @@
+using HubSpotPmoSync.Core.Crm;
+using HubSpotPmoSync.Core.Sync;
+using HubSpotPmoSync.Worker.Hosting;
 using HubSpotPmoSync.Worker.Scheduling;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -11,14 +14,42 @@ internal static class HubSpotPmoSyncHostBuilderExtensions
     public static IHostApplicationBuilder AddHubSpotPmoSync(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        var configuration = builder.Configuration;
 
-        builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSqliteStorage(builder.Configuration);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHubSpotClient(configuration);
+        services.AddSqliteStorage(configuration);
+        services.AddSqliteWriteBack();
+        services.AddSqliteDeliveryData();
+        services.AddDeliveryDataImport(configuration);
 
-        builder.Services.AddOptions<SyncScheduleOptions>()
-            .Bind(builder.Configuration.GetSection(SyncScheduleOptions.SectionName))
+        services.AddOptions<SyncOptions>()
+            .Bind(configuration.GetSection(SyncOptions.SectionName))
             .ValidateOnStart();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SyncScheduleOptions>, SyncScheduleOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SyncOptions>, SyncOptionsValidator>());
+        services.TryAddSingleton<MappingProvider>();
+        services.TryAddSingleton(sp => new SyncRunner(
+            sp.GetRequiredService<ICrmSource>(),
+            sp.GetRequiredService<IDeliveryStore>(),
+            sp.GetRequiredService<MappingProvider>().Mappings,
+            sp.GetRequiredService<IOptions<SyncOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>()));
+
+        services.AddOptions<SyncScheduleOptions>()
+            .Bind(configuration.GetSection(SyncScheduleOptions.SectionName))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SyncScheduleOptions>, SyncScheduleOptionsValidator>());
         return builder;
+    }
+
+    /// <summary>Lists every problem of the <c>Sync</c> section, each naming its key.</summary>
+    private sealed class SyncOptionsValidator : IValidateOptions<SyncOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, SyncOptions options)
+        {
+            var problems = options.Validate();
+            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+        }
     }
 }

@@ -1,0 +1,61 @@
+using System.CommandLine;
+using HubSpotPmoSync.Core.Crm;
+using HubSpotPmoSync.Core.Mapping;
+using HubSpotPmoSync.Worker.Cli;
+using HubSpotPmoSync.Worker.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HubSpotPmoSync.Worker.Commands;
+
+/// <summary>
+/// <c>mappings validate</c>: the mappings file against its schema and the local model, then against the portal's live
+/// properties (existence, type compatibility, read-only). Errors exit 2 naming the spot; nothing is written anywhere.
+/// </summary>
+internal static class MappingsCommand
+{
+    public static Command Create(CommandEnvironment env)
+    {
+        var offline = new Option<bool>("--offline") { Description = "Check the file and the local model only; do not ask the portal." };
+        var validate = new Command("validate", "Check config/mappings.json against its schema, the local model and the portal's live properties.") { offline };
+        validate.SetAction((parse, cancellationToken) => CommandLine.Guard(env, async () =>
+        {
+            using var host = WorkerHost.CreateBuilder(env).Build();
+            var provider = host.Services.GetRequiredService<MappingProvider>();
+            var mappings = provider.Mappings;
+            foreach (var warning in provider.Result.Errors.Where(e => !e.IsError))
+            {
+                await env.Output.WriteLineAsync($"warning: {warning}");
+            }
+
+            if (!parse.GetValue(offline))
+            {
+                await host.StartAsync(cancellationToken);
+                var source = host.Services.GetRequiredService<ICrmSource>();
+                var byObject = new Dictionary<string, IReadOnlyList<CrmPropertyDefinition>>(StringComparer.Ordinal);
+                foreach (var m in mappings.Objects.Values)
+                {
+                    byObject[m.HubSpotObject] = await source.GetPropertiesAsync(m.HubSpotObject, cancellationToken);
+                }
+
+                var problems = MappingValidator.ValidateAgainstPortal(mappings, byObject);
+                foreach (var warning in problems.Where(e => !e.IsError))
+                {
+                    await env.Output.WriteLineAsync($"warning: {warning}");
+                }
+
+                if (problems.Any(p => p.IsError))
+                {
+                    throw new UserInputException(["the mappings do not fit the portal:", .. problems.Where(p => p.IsError).Select(p => "  " + p)]);
+                }
+
+                await host.StopAsync(cancellationToken);
+            }
+
+            await env.Output.WriteLineAsync(
+                $"{provider.Path}: valid ({mappings.Objects.Count} objects, {mappings.Objects.Values.Sum(o => o.Fields.Count)} fields, {mappings.Associations.Count} association pairs{(parse.GetValue(offline) ? ", not checked against the portal" : ", checked against the portal")}).");
+            return ExitCodes.Success;
+        }));
+
+        return new Command("mappings", "Work with the sync mappings (config/mappings.json).") { validate };
+    }
+}
