@@ -24,7 +24,7 @@ internal static class MappingsCommand
             var mappings = provider.Mappings;
             foreach (var warning in provider.Result.Errors.Where(e => !e.IsError))
             {
-                await env.Output.WriteLineAsync($"warning: {warning}");
+                await env.Output.WriteLineAsync(warning.ToString());
             }
 
             if (!parse.GetValue(offline))
@@ -40,7 +40,7 @@ internal static class MappingsCommand
                 var problems = MappingValidator.ValidateAgainstPortal(mappings, byObject);
                 foreach (var warning in problems.Where(e => !e.IsError))
                 {
-                    await env.Output.WriteLineAsync($"warning: {warning}");
+                    await env.Output.WriteLineAsync(warning.ToString());
                 }
 
                 if (problems.Any(p => p.IsError))
