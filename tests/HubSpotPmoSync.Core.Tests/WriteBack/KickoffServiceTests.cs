@@ -68,6 +68,22 @@ public sealed class KickoffServiceTests
     }
 
     [Fact]
+    public async Task RunAsync_230WonDeals_UpsertsInCallsOf100AndLinksEveryProject()
+    {
+        var kit = new WriteBackTestKit();
+        var deals = Enumerable.Range(1, 230).Select(i => WriteBackTestKit.SeedDeal(kit.Portal, "Deal " + i)).ToList();
+        var plan = await PlanAsync(kit.Portal);
+        kit.Portal.ResetCalls();
+
+        var report = await new KickoffService(kit.Portal, kit.Store, kit.Time).RunAsync(plan, None);
+
+        Assert.Equal([100, 100, 30], kit.Portal.Calls.Where(c => c.Method == "batch/upsert").Select(c => c.Inputs));
+        Assert.Equal(230, report.Created);
+        Assert.Equal(460, report.Associations.Count);
+        Assert.All(deals, d => Assert.Equal([d.CompanyId], kit.Portal.Associated(CrmObjectTypes.Projects, report.ProjectIdsByDeal[d.DealId], CrmObjectTypes.Companies)));
+    }
+
+    [Fact]
     public async Task RunAsync_UpsertCallFailsForGood_ReportsTheDealsAndTheNextRunCreatesThem()
     {
         var kit = new WriteBackTestKit();
