@@ -7,14 +7,16 @@ namespace HubSpotPmoSync.Core.WriteBack;
 /// <param name="Created">Projects HubSpot created.</param>
 /// <param name="Matched">Projects that already existed with the code (a rerun after a crash).</param>
 /// <param name="Associations">Links created (idempotent: a link that existed counts again).</param>
-/// <param name="Failures">Deals whose project HubSpot refused, with HubSpot's reason; the next run retries them.</param>
+/// <param name="Failures">Deals whose project HubSpot refused (or whose call failed), with the reason; the next run retries them.</param>
+/// <param name="LinkFailures">Association calls that failed; the projects exist and the next run links them.</param>
 public sealed record KickoffReport(
     IReadOnlyDictionary<string, string> ProjectIdsByDeal,
     int Created,
     int Matched,
     IReadOnlyList<PlannedAssociation> Associations,
     IReadOnlyList<(string DealId, string Reason)> Failures,
-    int WriteCalls);
+    int WriteCalls,
+    IReadOnlyList<string> LinkFailures);
 
 /// <summary>
 /// Creates the planned projects in HubSpot and links each to its deal and the deal's companies.
@@ -58,19 +60,36 @@ public sealed class KickoffService
             audit.Add(Audit(plan, kickoff, kickoff.ExistingProjectId!, AuditDecisions.ProjectMatched, "found in the last pull"));
         }
 
-        var toUpsert = plan.Projects.Where(p => p.ExistingProjectId is null).ToList();
-        if (toUpsert.Count > 0)
+        // One call per 100 projects, so a call that fails for good (after the client's retries) costs only its own
+        // projects; they are reported and the next run retries them (the upsert finds any HubSpot did create).
+        foreach (var chunk in plan.Projects.Where(p => p.ExistingProjectId is null).Chunk(100))
         {
-            var upserts = toUpsert.Select(p => new CrmUpsert(p.ProjectCode, p.Properties)).ToList();
-            writeCalls += (toUpsert.Count + 99) / 100;
-            var result = await _writer.BatchUpsertAsync(plan.ProjectObjectType, plan.CodeProperty, upserts, cancellationToken);
+            CrmBatchResult result;
+            try
+            {
+                writeCalls++;
+                result = await _writer.BatchUpsertAsync(
+                    plan.ProjectObjectType, plan.CodeProperty, chunk.Select(p => new CrmUpsert(p.ProjectCode, p.Properties)).ToList(), cancellationToken);
+            }
+            catch (CrmException ex) when (ex is not (CrmAuthenticationException or CrmQuotaExceededException))
+            {
+                foreach (var kickoff in chunk)
+                {
+                    var reason = (ex.Category ?? "CALL_FAILED") + ": " + ex.Message;
+                    failures.Add((kickoff.DealId, reason));
+                    audit.Add(Audit(plan, kickoff, kickoff.ProjectCode, AuditDecisions.KickoffFailed, reason));
+                }
+
+                continue;
+            }
+
             var byCode = new Dictionary<string, CrmWriteOutcome>(StringComparer.Ordinal);
             foreach (var outcome in result.Outcomes)
             {
                 byCode.TryAdd(outcome.Key, outcome);
             }
 
-            foreach (var kickoff in toUpsert)
+            foreach (var kickoff in chunk)
             {
                 if (byCode.TryGetValue(kickoff.ProjectCode, out var outcome) && outcome is { Succeeded: true, RecordId.Length: > 0 })
                 {
@@ -116,16 +135,25 @@ public sealed class KickoffService
             }
         }
 
-        if (toDeals.Count > 0)
+        var linkFailures = new List<string>();
+        foreach (var (toType, creates) in new[] { (CrmObjectTypes.Deals, toDeals), (CrmObjectTypes.Companies, toCompanies) })
         {
-            writeCalls++;
-            await _writer.CreateAssociationsAsync(plan.ProjectObjectType, CrmObjectTypes.Deals, toDeals, cancellationToken);
-        }
+            if (creates.Count == 0)
+            {
+                continue;
+            }
 
-        if (toCompanies.Count > 0)
-        {
-            writeCalls++;
-            await _writer.CreateAssociationsAsync(plan.ProjectObjectType, CrmObjectTypes.Companies, toCompanies, cancellationToken);
+            try
+            {
+                writeCalls++;
+                await _writer.CreateAssociationsAsync(plan.ProjectObjectType, toType, creates, cancellationToken);
+            }
+            catch (CrmException ex) when (ex is not (CrmAuthenticationException or CrmQuotaExceededException))
+            {
+                // The projects exist; the next run plans the missing links again (links are idempotent).
+                linkFailures.Add($"{plan.ProjectObjectType}->{toType}: {ex.Category ?? "CALL_FAILED"}: {ex.Message}");
+                links.RemoveAll(l => l.ToType == toType);
+            }
         }
 
         var at = _time.GetUtcNow();
@@ -136,7 +164,7 @@ public sealed class KickoffService
             await _store.AppendAuditAsync(audit.Select(a => a with { At = at }).ToList(), cancellationToken);
         }
 
-        return new KickoffReport(projectIds, created, matched, links, failures, writeCalls);
+        return new KickoffReport(projectIds, created, matched, links, failures, writeCalls, linkFailures);
     }
 
     private static AuditEntry Audit(KickoffPlan plan, ProjectKickoff kickoff, string recordKey, string decision, string? detail) =>

@@ -169,6 +169,28 @@ public sealed class OutboxFlusher
         return new FlushReport(writeCalls, WriteBackPlanner.Sort(applied), unchanged, WriteBackPlanner.Sort(kept), deadLettered, retrying);
     }
 
+    /// <summary>
+    /// Flushes until nothing is left to retry: at most <see cref="OutboxFlushOptions.MaxAttempts"/> rounds, after which
+    /// every row has been written, retired, or moved to the dead letters with its reason. Returns the combined report.
+    /// </summary>
+    public async Task<FlushReport> DrainAsync(CancellationToken cancellationToken)
+    {
+        var total = await FlushAsync(cancellationToken);
+        for (var round = 1; round < _options.MaxAttempts && total.Retrying > 0; round++)
+        {
+            var next = await FlushAsync(cancellationToken);
+            total = new FlushReport(
+                total.WriteCalls + next.WriteCalls,
+                WriteBackPlanner.Sort(total.Applied.Concat(next.Applied)),
+                total.Unchanged + next.Unchanged,
+                WriteBackPlanner.Sort(total.KeptHubSpot.Concat(next.KeptHubSpot)),
+                total.DeadLettered + next.DeadLettered,
+                next.Retrying);
+        }
+
+        return total;
+    }
+
     private Task<CrmBatchResult> WriteAsync(
         string objectType,
         string? idProperty,

@@ -116,12 +116,27 @@ public static class WriteBackPlanner
     /// pending values of the same property, as enqueueing does) and the kickoff plan. Reads the store only: give it a
     /// read-only store for a dry run.
     /// </summary>
+    public static Task<WriteBackPlan> PlanAsync(
+        IWriteBackStore store,
+        IReadOnlyList<OutboundChange> newChanges,
+        KickoffPlan? kickoff,
+        CancellationToken cancellationToken) =>
+        PlanAsync(store, newChanges, kickoff, [], cancellationToken);
+
+    /// <summary>
+    /// As <see cref="PlanAsync(IWriteBackStore, IReadOnlyList{OutboundChange}, KickoffPlan?, CancellationToken)"/>,
+    /// with the records a dry-run pull just read: they count as if recorded with
+    /// <see cref="IWriteBackStore.RecordObservedAsync"/> (which a dry run must not call), so the plan matches a real
+    /// run that records the pull and then flushes.
+    /// </summary>
     public static async Task<WriteBackPlan> PlanAsync(
         IWriteBackStore store,
         IReadOnlyList<OutboundChange> newChanges,
         KickoffPlan? kickoff,
+        IReadOnlyList<ObservedRecord> pulled,
         CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(pulled);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(newChanges);
         var pending = await store.GetPendingAsync(cancellationToken);
@@ -136,7 +151,8 @@ public static class WriteBackPlanner
             merged[change.Key] = change;
         }
 
-        var states = await store.GetPropertyStatesAsync(merged.Keys.Select(k => k.Record).Distinct().ToList(), cancellationToken);
+        var records = merged.Keys.Select(k => k.Record).Concat(pulled.Select(r => new RecordRef(r.ObjectType, r.RecordId))).Distinct().ToList();
+        var states = Overlay(await store.GetPropertyStatesAsync(records, cancellationToken), pulled);
         var plan = Plan(merged.Values.ToList(), states);
         if (kickoff is null)
         {
@@ -177,6 +193,38 @@ public static class WriteBackPlanner
         }
 
         return new WriteBackPlan([], Sort(updates), Sort(kept), [], unchanged);
+    }
+
+    /// <summary>The states as they would be after recording <paramref name="pulled"/> (same rules as the store).</summary>
+    public static IReadOnlyDictionary<PropertyKey, PropertyState> Overlay(
+        IReadOnlyDictionary<PropertyKey, PropertyState> states, IReadOnlyList<ObservedRecord> pulled)
+    {
+        ArgumentNullException.ThrowIfNull(states);
+        ArgumentNullException.ThrowIfNull(pulled);
+        if (pulled.Count == 0)
+        {
+            return states;
+        }
+
+        var result = new Dictionary<PropertyKey, PropertyState>(states);
+        foreach (var record in pulled)
+        {
+            foreach (var (property, raw) in record.Values)
+            {
+                var value = string.IsNullOrEmpty(raw) ? null : raw;
+                var key = new PropertyKey(record.ObjectType, record.RecordId, property);
+                var state = result.TryGetValue(key, out var s) ? s : PropertyState.Unknown;
+                var changedAt = record.ChangedAt is not null && record.ChangedAt.TryGetValue(property, out var at) ? at : record.UpdatedAt;
+                if (state.HasObserved && string.Equals(state.ObservedValue, value, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                result[key] = state with { HasObserved = true, ObservedValue = value, ObservedChangedAt = changedAt };
+            }
+        }
+
+        return result;
     }
 
     internal static PlannedUpdate ToUpdate(OutboundChange change, PushDecision decision) =>

@@ -243,26 +243,29 @@ public sealed class SqliteWriteBackStore : IWriteBackStore
 
         using var connection = OpenWrite();
         using var tx = connection.BeginTransaction();
+        using var upsertPushed = new Prepared(connection, tx, """
+            INSERT INTO wb_pushed (object_type, record_key, property, value, pushed_at, source)
+            VALUES ($type, $key, $property, $value, $at, $source)
+            ON CONFLICT (object_type, record_key, property) DO UPDATE SET
+                value = excluded.value, pushed_at = excluded.pushed_at, source = excluded.source;
+            """, "$type", "$key", "$property", "$value", "$at", "$source");
+        using var resolveDeadLetters = new Prepared(connection, tx, """
+            DELETE FROM wb_dead_letters WHERE object_type = $type AND record_key = $key AND property = $property;
+            """, "$type", "$key", "$property");
+        using var retire = new Prepared(connection, tx, "DELETE FROM wb_outbox WHERE id = $id AND revision = $revision;", "$id", "$revision");
         foreach (var pushed in commit.Pushed)
         {
-            Execute(connection, tx, """
-                INSERT INTO wb_pushed (object_type, record_key, property, value, pushed_at, source)
-                VALUES ($type, $key, $property, $value, $at, $source)
-                ON CONFLICT (object_type, record_key, property) DO UPDATE SET
-                    value = excluded.value, pushed_at = excluded.pushed_at, source = excluded.source;
-                DELETE FROM wb_dead_letters WHERE object_type = $type AND record_key = $key AND property = $property;
-                """,
-                ("$type", pushed.Key.ObjectType), ("$key", pushed.Key.RecordKey), ("$property", pushed.Key.Property),
-                ("$value", pushed.Value), ("$at", Time(pushed.PushedAt)), ("$source", pushed.Source));
+            upsertPushed.Run(pushed.Key.ObjectType, pushed.Key.RecordKey, pushed.Key.Property, pushed.Value, Time(pushed.PushedAt), pushed.Source);
+            resolveDeadLetters.Run(pushed.Key.ObjectType, pushed.Key.RecordKey, pushed.Key.Property);
             if (pushed.EntryId > 0)
             {
-                Retire(connection, tx, pushed.EntryId, pushed.Revision);
+                retire.Run(pushed.EntryId, pushed.Revision);
             }
         }
 
         foreach (var retired in commit.Retired)
         {
-            Retire(connection, tx, retired.EntryId, retired.Revision);
+            retire.Run(retired.EntryId, retired.Revision);
         }
 
         foreach (var dead in commit.DeadLettered)
@@ -276,15 +279,15 @@ public sealed class SqliteWriteBackStore : IWriteBackStore
                 ("$property", change.Property), ("$value", change.Value), ("$source", change.Source), ("$policy", change.Policy.Name()),
                 ("$changedAt", Time(change.ChangedAt)), ("$category", dead.Category), ("$message", dead.Message),
                 ("$attempts", dead.Entry.Attempts), ("$at", Time(commit.At)));
-            Retire(connection, tx, dead.Entry.Id, dead.Entry.Revision);
+            retire.Run(dead.Entry.Id, dead.Entry.Revision);
         }
 
+        using var fail = new Prepared(connection, tx, """
+            UPDATE wb_outbox SET attempts = attempts + 1, last_error = $error, last_attempt_at = $at WHERE id = $id;
+            """, "$error", "$at", "$id");
         foreach (var failed in commit.Failed)
         {
-            Execute(connection, tx, """
-                UPDATE wb_outbox SET attempts = attempts + 1, last_error = $error, last_attempt_at = $at WHERE id = $id;
-                """,
-                ("$error", failed.Error), ("$at", Time(commit.At)), ("$id", failed.EntryId));
+            fail.Run(failed.Error, Time(commit.At), failed.EntryId);
         }
 
         InsertAudit(connection, tx, commit.Audit);
@@ -403,9 +406,6 @@ public sealed class SqliteWriteBackStore : IWriteBackStore
         return letters;
     }
 
-    private static void Retire(SqliteConnection connection, SqliteTransaction tx, long entryId, int revision) =>
-        Execute(connection, tx, "DELETE FROM wb_outbox WHERE id = $id AND revision = $revision;", ("$id", entryId), ("$revision", revision));
-
     private static void InsertAudit(SqliteConnection connection, SqliteTransaction tx, IReadOnlyList<AuditEntry> entries)
     {
         if (entries.Count == 0)
@@ -498,4 +498,34 @@ public sealed class SqliteWriteBackStore : IWriteBackStore
 
     internal static DateTimeOffset ParseTime(string text) =>
         DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+
+    /// <summary>A statement prepared once and run for many rows of one transaction.</summary>
+    private sealed class Prepared : IDisposable
+    {
+        private readonly SqliteCommand _command;
+        private readonly SqliteParameter[] _parameters;
+
+        public Prepared(SqliteConnection connection, SqliteTransaction tx, string sql, params string[] names)
+        {
+            _command = connection.CreateCommand();
+            _command.Transaction = tx;
+            _command.CommandText = sql;
+            _parameters = names.Select(n => _command.Parameters.Add(n, SqliteType.Text)).ToArray();
+            _command.Prepare();
+        }
+
+        public void Run(params object?[] values)
+        {
+            for (var i = 0; i < _parameters.Length; i++)
+            {
+                var value = values[i];
+                _parameters[i].SqliteType = value is long or int ? SqliteType.Integer : SqliteType.Text;
+                _parameters[i].Value = value is string s ? Db(s) : value ?? DBNull.Value;
+            }
+
+            _command.ExecuteNonQuery();
+        }
+
+        public void Dispose() => _command.Dispose();
+    }
 }

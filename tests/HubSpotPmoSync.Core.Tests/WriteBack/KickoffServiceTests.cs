@@ -67,6 +67,60 @@ public sealed class KickoffServiceTests
         Assert.Contains(kit.Store.Audit, a => a.Decision == AuditDecisions.KickoffFailed);
     }
 
+    [Fact]
+    public async Task RunAsync_230WonDeals_UpsertsInCallsOf100AndLinksEveryProject()
+    {
+        var kit = new WriteBackTestKit();
+        var deals = Enumerable.Range(1, 230).Select(i => WriteBackTestKit.SeedDeal(kit.Portal, "Deal " + i)).ToList();
+        var plan = await PlanAsync(kit.Portal);
+        kit.Portal.ResetCalls();
+
+        var report = await new KickoffService(kit.Portal, kit.Store, kit.Time).RunAsync(plan, None);
+
+        Assert.Equal([100, 100, 30], kit.Portal.Calls.Where(c => c.Method == "batch/upsert").Select(c => c.Inputs));
+        Assert.Equal(230, report.Created);
+        Assert.Equal(460, report.Associations.Count);
+        Assert.All(deals, d => Assert.Equal([d.CompanyId], kit.Portal.Associated(CrmObjectTypes.Projects, report.ProjectIdsByDeal[d.DealId], CrmObjectTypes.Companies)));
+    }
+
+    [Fact]
+    public async Task RunAsync_UpsertCallFailsForGood_ReportsTheDealsAndTheNextRunCreatesThem()
+    {
+        var kit = new WriteBackTestKit();
+        var (dealId, companyId) = WriteBackTestKit.SeedDeal(kit.Portal, "Flaky");
+        kit.Portal.WriteFault = (method, _) => method == "batch/upsert" ? new CrmException("503 after retries", 503, null) : null;
+
+        var failed = await new KickoffService(kit.Portal, kit.Store, kit.Time).RunAsync(await PlanAsync(kit.Portal), None);
+        kit.Portal.WriteFault = null;
+        var retried = await new KickoffService(kit.Portal, kit.Store, kit.Time).RunAsync(await PlanAsync(kit.Portal), None);
+
+        Assert.Equal(dealId, Assert.Single(failed.Failures).DealId);
+        Assert.Empty(failed.Associations);
+        Assert.Equal(1, retried.Created);
+        Assert.Equal([companyId], kit.Portal.Associated(CrmObjectTypes.Projects, retried.ProjectIdsByDeal[dealId], CrmObjectTypes.Companies));
+    }
+
+    [Fact]
+    public async Task RunAsync_CompanyLinkCallFails_ReportsItAndTheNextRunLinksWithoutCreating()
+    {
+        var kit = new WriteBackTestKit();
+        var (dealId, companyId) = WriteBackTestKit.SeedDeal(kit.Portal, "Half");
+        kit.Portal.ResetCalls();
+        var companyCalls = 0;
+        kit.Portal.WriteFault = (method, _) => method == "associations/batch/create" && ++companyCalls == 2 ? new CrmException("connection reset", null, null) : null;
+
+        var first = await new KickoffService(kit.Portal, kit.Store, kit.Time).RunAsync(await PlanAsync(kit.Portal), None);
+        kit.Portal.WriteFault = null;
+        var secondPlan = await PlanAsync(kit.Portal);
+        var second = await new KickoffService(kit.Portal, kit.Store, kit.Time).RunAsync(secondPlan, None);
+
+        Assert.Single(first.LinkFailures);
+        Assert.Equal(first.ProjectIdsByDeal[dealId], Assert.Single(secondPlan.Projects).ExistingProjectId);
+        Assert.Equal((0, 1), (second.Created, second.Matched));
+        Assert.Single(kit.Portal.All(CrmObjectTypes.Projects));
+        Assert.Equal([companyId], kit.Portal.Associated(CrmObjectTypes.Projects, first.ProjectIdsByDeal[dealId], CrmObjectTypes.Companies));
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]

@@ -337,6 +337,67 @@ public sealed class OutboxFlusherTests
         Assert.Equal("red", kit.Portal.Get(CrmObjectTypes.Projects, id).Get("health_status"));
     }
 
+    [Theory]
+    [InlineData(11)]
+    [InlineData(12)]
+    [InlineData(13)]
+    public async Task DrainAsync_UnderRandomFaultsAndLostResponses_HubSpotEndsAsPlannedOrInDeadLetters(int seed)
+    {
+        var kit = new WriteBackTestKit();
+        var ids = Enumerable.Range(1, 450).Select(i => kit.SeedProject("P" + i)).ToList();
+        await kit.PullAsync(CrmObjectTypes.Projects, ids, "health_status", "health_score");
+        var changes = ids.SelectMany((id, i) => new[]
+        {
+            kit.Health(id, "health_status", i == 7 ? "purple" : "amber"),
+            kit.Health(id, "health_score", (i % 90).ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        }).ToList();
+        var plan = await WriteBackPlanner.PlanAsync(kit.Store, changes, null, None);
+        await kit.Store.EnqueueAsync(changes, kit.Time.GetUtcNow(), None);
+        var flaky = new FlakyWriter(kit.Portal, new Random(seed));
+
+        var report = await new OutboxFlusher(kit.Store, flaky, kit.Time).DrainAsync(None);
+
+        Assert.True(flaky.Failures > 0);
+        Assert.Empty(await kit.Store.GetPendingAsync(None));
+        var dead = (await kit.Store.ListDeadLettersAsync(None)).Select(d => d.Change.Key).ToHashSet();
+        Assert.Equal(0, report.Retrying);
+        foreach (var update in plan.Updates)
+        {
+            var key = new PropertyKey(update.ObjectType, update.RecordKey, update.Property);
+            Assert.True(
+                dead.Contains(key) || kit.Portal.Get(update.ObjectType, update.RecordKey).Get(update.Property) == update.After,
+                $"{key} neither written nor dead-lettered");
+        }
+
+        Assert.Contains(new PropertyKey(CrmObjectTypes.Projects, ids[7], "health_status"), dead);
+        Assert.All(await kit.Store.ListDeadLettersAsync(None), d => Assert.False(string.IsNullOrEmpty(d.Message)));
+    }
+
+    /// <summary>Fails a third of the update calls: half before HubSpot applies them, half after (the response is lost).</summary>
+    private sealed class FlakyWriter(FakeCrmPortal portal, Random random) : DelegatingCrmWriter(portal)
+    {
+        public int Failures { get; private set; }
+
+        public override async Task<CrmBatchResult> BatchUpdateAsync(string objectType, IReadOnlyList<CrmUpdate> updates, CancellationToken cancellationToken)
+        {
+            var roll = random.NextDouble();
+            if (roll < 0.17)
+            {
+                Failures++;
+                throw new CrmException("503 Service Unavailable after retries", 503, null);
+            }
+
+            var result = await base.BatchUpdateAsync(objectType, updates, cancellationToken);
+            if (roll < 0.33)
+            {
+                Failures++;
+                throw new CrmException("connection reset after the request was sent", null, null);
+            }
+
+            return result;
+        }
+    }
+
     /// <summary>Enqueues a newer value while the batch update is in flight.</summary>
     private sealed class RacingWriter(FakeCrmPortal portal, Action duringUpdate) : DelegatingCrmWriter(portal)
     {

@@ -103,6 +103,42 @@ public sealed class WriteBackPlannerTests
     }
 
     [Fact]
+    public async Task PlanAsync_WithTheDryRunsFreshPull_MatchesARunThatRecordsThePullThenFlushes()
+    {
+        var kit = new WriteBackTestKit();
+        var (deal, _) = WriteBackTestKit.SeedDeal(kit.Portal, "Edited", "appointmentscheduled", 1000m);
+        var project = kit.SeedProject("P1");
+        await kit.PullAsync(CrmObjectTypes.Deals, [deal], "amount");
+        await kit.EnqueueAndFlushAsync([kit.Health(project, "health_status", "green")]);
+        kit.Time.Advance(TimeSpan.FromHours(1));
+        kit.Portal.EditAsPerson(CrmObjectTypes.Deals, deal, "amount", "1500");
+        kit.Time.Advance(TimeSpan.FromHours(1));
+        var pulled = new[] { Observed(kit, CrmObjectTypes.Deals, deal, "amount"), Observed(kit, CrmObjectTypes.Projects, project, "health_status") };
+        var changes = new List<OutboundChange>
+        {
+            new(CrmObjectTypes.Deals, deal, "amount", "1200", "mapping:deals.amount", ConflictPolicy.NewestWins, kit.Time.GetUtcNow().AddMinutes(-90)),
+            kit.Health(project, "health_status", "green"),
+        };
+
+        var stale = await WriteBackPlanner.PlanAsync(kit.Store, changes, null, None);
+        var fresh = await WriteBackPlanner.PlanAsync(kit.Store, changes, null, pulled, None);
+        await kit.Store.RecordObservedAsync(pulled, None);
+        var flush = await kit.EnqueueAndFlushAsync(changes);
+
+        Assert.Single(stale.Updates);
+        Assert.Empty(fresh.Updates);
+        Assert.Equal(fresh.KeptHubSpot, flush.KeptHubSpot);
+        Assert.Equal(fresh.Updates, flush.Applied);
+        Assert.Equal("1500", Assert.Single(fresh.KeptHubSpot).Before);
+    }
+
+    private static ObservedRecord Observed(WriteBackTestKit kit, string type, string id, string property)
+    {
+        var record = kit.Portal.Get(type, id);
+        return new ObservedRecord(type, id, new Dictionary<string, string?> { [property] = record.Get(property) }, record.UpdatedAt);
+    }
+
+    [Fact]
     public void Plan_NothingDiffers_IsEmpty()
     {
         var change = new OutboundChange("projects", "1", "health_status", "green", "health", ConflictPolicy.LocalWins, DateTimeOffset.UnixEpoch);

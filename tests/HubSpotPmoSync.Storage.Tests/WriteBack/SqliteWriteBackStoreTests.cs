@@ -249,6 +249,35 @@ public sealed class SqliteWriteBackStoreTests : IDisposable
         Assert.Equal(100, (await store.ListAuditAsync(new AuditQuery(Limit: 10_000), None)).Count(a => a.Decision == AuditDecisions.Pushed));
     }
 
+    [Fact]
+    public async Task DryRunPlanOverReadOnlyStore_ThenRealRun_AppliedChangesEqualThePlan()
+    {
+        var time = new FakeTimeProvider(T0);
+        var portal = new FakeCrmPortal(time);
+        await new SchemaProvisioner(portal, portal).ApplyAsync(ProductSchema.Desired(new ProductSchemaOptions()), dryRun: false, None);
+        var ids = Enumerable.Range(1, 150).Select(i => portal.Seed("projects", new Dictionary<string, string?> { ["project_code"] = "P" + i, ["health_status"] = i % 2 == 0 ? "green" : null })).ToList();
+        var store = CreateSut();
+        await store.RecordObservedAsync("projects", ids.Select(id => portal.Get("projects", id)), ["health_status"], None);
+        await store.EnqueueAsync([new OutboundChange("projects", ids[0], "health_score", "10", "health", ConflictPolicy.LocalWins, T0)], T0, None);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        time.Advance(TimeSpan.FromMinutes(5));
+        var desired = ids.Select((id, i) => new OutboundChange("projects", id, "health_status", i % 3 == 0 ? "green" : "red", "health", ConflictPolicy.LocalWins, time.GetUtcNow())).ToList();
+        var before = Snapshot();
+
+        var plan = await WriteBackPlanner.PlanAsync(SqliteWriteBackStore.ReadOnly(new SqliteDatabase(new StorageOptions { DatabasePath = DatabasePath })), desired, null, None);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        var unchangedByPlan = Snapshot() == before;
+        var writesByPlan = portal.WriteCalls;
+        await store.EnqueueAsync(desired, time.GetUtcNow(), None);
+        var flush = await new OutboxFlusher(store, portal, time).FlushAsync(None);
+
+        Assert.True(unchangedByPlan);
+        Assert.Equal(portal.WriteCalls - flush.WriteCalls, writesByPlan);
+        Assert.NotEmpty(plan.Updates);
+        Assert.Equal(plan.Updates, flush.Applied);
+        Assert.Equal(plan.Unchanged, flush.Unchanged);
+    }
+
     private SqliteWriteBackStore CreateSut() => new(new SqliteDatabase(new StorageOptions { DatabasePath = DatabasePath }));
 
     // The database file and the content of its write-ahead log (SQLite may create an empty -wal and the -shm index
