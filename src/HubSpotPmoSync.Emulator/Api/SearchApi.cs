@@ -115,7 +115,7 @@ internal sealed class SearchApi(EmulatorRuntime rt)
                 continue;
             }
 
-            if (compiled.Count > 0 && !compiled.Exists(group => group.TrueForAll(f => f(v))))
+            if (compiled.Count > 0 && !AnyGroupMatches(compiled, v))
             {
                 continue;
             }
@@ -198,51 +198,96 @@ internal sealed class SearchApi(EmulatorRuntime rt)
         return (p, descending);
     }
 
+    private static bool AnyGroupMatches(List<List<Func<RecordView, bool>>> groups, RecordView v)
+    {
+        foreach (var group in groups)
+        {
+            var all = true;
+            foreach (var f in group)
+            {
+                if (!f(v))
+                {
+                    all = false;
+                    break;
+                }
+            }
+
+            if (all)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Sorts by one property; missing values last; ties by id ascending (matches arrive in id order).</summary>
     private void SortMatches(ObjectTypeDef t, List<RecordView> matches, PropertyDef p, bool descending)
     {
-        var ids = matches.Select(m => m.Id).ToArray();
-        var order = Enumerable.Range(0, matches.Count).ToArray();
-        Comparison<int> compare;
+        var n = matches.Count;
+        int[] order;
         if (p.IsNumeric || p.IsTime)
         {
-            var keys = matches.Select(m => Store.NumericValue(t, p, m)).ToArray();
-            compare = (a, b) =>
+            var keyed = new NumericKey[n];
+            for (var i = 0; i < n; i++)
             {
-                int c;
-                if (keys[a] is null || keys[b] is null)
-                {
-                    c = keys[a] is null ? (keys[b] is null ? 0 : 1) : -1;
-                    return c != 0 ? c : ids[a].CompareTo(ids[b]);
-                }
+                var k = Store.NumericValue(t, p, matches[i]);
+                keyed[i] = new NumericKey(k is { } d ? (descending ? -d : d) : double.PositiveInfinity, k is null, i);
+            }
 
-                c = keys[a]!.Value.CompareTo(keys[b]!.Value);
-                c = descending ? -c : c;
-                return c != 0 ? c : ids[a].CompareTo(ids[b]);
-            };
+            Array.Sort(keyed, NumericKeyComparer.Instance);
+            order = [.. keyed.Select(k => k.Index)];
         }
         else
         {
-            var keys = matches.Select(m => Store.Value(t, p, m)).ToArray();
-            var comparer = p.IsEnumeration ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
-            compare = (a, b) =>
+            var keys = new string?[n];
+            for (var i = 0; i < n; i++)
             {
-                int c;
+                keys[i] = Store.Value(t, p, matches[i]);
+            }
+
+            var comparer = p.IsEnumeration ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
+            order = [.. Enumerable.Range(0, n)];
+            Array.Sort(order, (a, b) =>
+            {
                 if (keys[a] is null || keys[b] is null)
                 {
-                    c = keys[a] is null ? (keys[b] is null ? 0 : 1) : -1;
-                    return c != 0 ? c : ids[a].CompareTo(ids[b]);
+                    var m = keys[a] is null ? (keys[b] is null ? 0 : 1) : -1;
+                    return m != 0 ? m : a.CompareTo(b);
                 }
 
-                c = comparer.Compare(keys[a], keys[b]);
+                var c = comparer.Compare(keys[a], keys[b]);
                 c = descending ? -c : c;
-                return c != 0 ? c : ids[a].CompareTo(ids[b]);
-            };
+                return c != 0 ? c : a.CompareTo(b);
+            });
         }
 
-        Array.Sort(order, compare);
-        var sorted = order.Select(i => matches[i]).ToList();
+        var sorted = new RecordView[n];
+        for (var i = 0; i < n; i++)
+        {
+            sorted[i] = matches[order[i]];
+        }
+
         matches.Clear();
         matches.AddRange(sorted);
+    }
+
+    private readonly record struct NumericKey(double Key, bool Missing, int Index);
+
+    private sealed class NumericKeyComparer : IComparer<NumericKey>
+    {
+        public static readonly NumericKeyComparer Instance = new();
+
+        public int Compare(NumericKey x, NumericKey y)
+        {
+            if (x.Missing != y.Missing)
+            {
+                return x.Missing ? 1 : -1;
+            }
+
+            var c = x.Key.CompareTo(y.Key);
+            return c != 0 ? c : x.Index.CompareTo(y.Index);
+        }
     }
 
     private static ApiException UnknownProperty(string name) =>
