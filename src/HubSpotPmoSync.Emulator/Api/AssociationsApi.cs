@@ -170,6 +170,7 @@ internal sealed class AssociationsApi(EmulatorRuntime rt)
         return Store.Write(() =>
         {
             var (from, to) = Pair(req);
+            inputs.ForEach(i => Shape(i, withTypes: true));
             var started = Store.Clock.NowMs;
             var done = new List<(long, long)>();
             var errors = new List<(ApiException, string?)>();
@@ -214,6 +215,7 @@ internal sealed class AssociationsApi(EmulatorRuntime rt)
         {
             var (from, to) = Pair(req);
             var unlabelled = Store.RequireUnlabelled(from, to);
+            inputs.ForEach(i => Shape(i, withTypes: false));
             var started = Store.Clock.NowMs;
             var done = new List<(long, long)>();
             var errors = new List<(ApiException, string?)>();
@@ -413,6 +415,24 @@ internal sealed class AssociationsApi(EmulatorRuntime rt)
 
     private List<AssocEntry> Links(long fromId, ObjectTypeDef to, long after, int take) =>
         Store.Associations.From(fromId).Where(e => e.ToKey == to.Key && e.ToId >= after && CrmStore.IsLive(to, e.ToId)).Take(take).ToList();
+
+    /// <summary>Structural checks of a batch input: a malformed input fails the whole batch (400), a missing record only its input (207).</summary>
+    private static void Shape(JsonElement input, bool withTypes)
+    {
+        foreach (var end in new[] { "from", "to" })
+        {
+            var e = JsonIn.Prop(input, end) ?? throw ApiException.Validation($"Invalid input JSON: each input needs '{end}'.");
+            JsonIn.String(JsonIn.Object(e, end), "id", required: true);
+        }
+
+        if (withTypes)
+        {
+            foreach (var t in JsonIn.Array(input, "types", required: true))
+            {
+                JsonIn.Long(JsonIn.Object(t, "each association spec"), "associationTypeId");
+            }
+        }
+    }
 
     private (long From, long To) Ends(JsonElement input, ObjectTypeDef from, ObjectTypeDef to)
     {

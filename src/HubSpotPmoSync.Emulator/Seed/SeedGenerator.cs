@@ -142,7 +142,7 @@ internal sealed class SeedGenerator(CrmStore store, PropertiesApi properties)
         }
 
         var won = dealRecords.Where(d => d.Stage == "closedwon").ToList();
-        var withProject = won.Take(32).Concat(dealRecords.Where(d => d.Stage == "contractsent").Take(8)).ToList();
+        var withProject = won.Take(32).Concat(dealRecords.Where(d => d.Stage is "contractsent" or "decisionmakerboughtin").Take(8)).ToList();
         var projectRecords = new List<(CrmRecord Project, CrmRecord Deal, CrmRecord Company)>();
         var seq = 0;
         foreach (var d in withProject)
