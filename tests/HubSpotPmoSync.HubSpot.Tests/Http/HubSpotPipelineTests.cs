@@ -249,4 +249,19 @@ public sealed class HubSpotPipelineTests
         Assert.Equal(10, stub.Count);
         Assert.DoesNotContain(host.Logs.Records, r => r.EventId.Id == 4002);
     }
+
+    [Fact]
+    public async Task Send_CallerCancelsDuringRetryWait_ThrowsCancellationNotCrmError()
+    {
+        var (host, times) = CreateSut(_ => Responses.RetryAfter(503, TimeSpan.FromSeconds(30)));
+        using var _ = host;
+        using var cts = new CancellationTokenSource();
+
+        var call = host.Source.GetPropertiesAsync("deals", cts.Token);
+        await Task.Delay(50);
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+        Assert.Single(times);
+    }
 }
