@@ -64,8 +64,11 @@ internal sealed partial class HubSpotClient
                         seenAtLast.Clear();
                     }
 
-                    seenAtLast.Add(record.Id);
-                    page.Add(record);
+                    // A tie whose order moved between two pages would come back twice; return it once.
+                    if (seenAtLast.Add(record.Id))
+                    {
+                        page.Add(record);
+                    }
                 }
 
                 var next = NextOffset(response);

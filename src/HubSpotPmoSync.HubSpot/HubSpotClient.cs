@@ -493,7 +493,7 @@ internal sealed partial class HubSpotClient : ICrmSource, ICrmWriter
             }
 
             var batch = await ReadJsonAsync(response, HubSpotJsonContext.Default.BatchObjectResponseDto, call, ct);
-            outcomes[index] = MatchOutcomes(keys, batch, keyOfResult);
+            outcomes[index] = MatchOutcomes(keys, batch, keyOfResult, Redact);
         }, cancellationToken);
 
         var all = outcomes.SelectMany(o => o).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
@@ -507,7 +507,7 @@ internal sealed partial class HubSpotClient : ICrmSource, ICrmWriter
     /// their context; results without a key are matched in order to the inputs that are still unmatched.
     /// </summary>
     internal static Dictionary<string, CrmWriteOutcome> MatchOutcomes(
-        IReadOnlyList<string> keys, BatchObjectResponseDto batch, Func<ObjectDto, string?> keyOfResult)
+        IReadOnlyList<string> keys, BatchObjectResponseDto batch, Func<ObjectDto, string?> keyOfResult, Func<string?, string?> redact)
     {
         var outcomes = new Dictionary<string, CrmWriteOutcome>(StringComparer.Ordinal);
         var keySet = new HashSet<string>(keys, StringComparer.Ordinal);
@@ -517,7 +517,7 @@ internal sealed partial class HubSpotClient : ICrmSource, ICrmWriter
             var matched = false;
             foreach (var key in HubSpotMapping.ErrorKeys(error).Where(keySet.Contains))
             {
-                outcomes.TryAdd(key, new CrmWriteOutcome(key, false, ErrorCategory: error.Category, ErrorMessage: error.Message));
+                outcomes.TryAdd(key, new CrmWriteOutcome(key, false, ErrorCategory: error.Category, ErrorMessage: redact(error.Message)));
                 matched = true;
             }
 
@@ -559,7 +559,7 @@ internal sealed partial class HubSpotClient : ICrmSource, ICrmWriter
                     key,
                     false,
                     ErrorCategory: reason?.Category ?? "NO_RESULT",
-                    ErrorMessage: reason?.Message ?? "HubSpot returned neither a result nor an error for this input.");
+                    ErrorMessage: redact(reason?.Message) ?? "HubSpot returned neither a result nor an error for this input.");
             }
         }
 
@@ -696,7 +696,7 @@ internal sealed partial class HubSpotClient : ICrmSource, ICrmWriter
         }
         catch (HttpRequestException e)
         {
-            throw new CrmException($"HubSpot call {call.Route} failed on the network: {Redact(e.Message)}", null, "NETWORK_ERROR", e);
+            throw new CrmException($"HubSpot call {call.Route} failed on the network: {Redact(e.Message)}", null, "NETWORK_ERROR", Sanitize(e));
         }
 
         if (response.IsSuccessStatusCode || response.StatusCode == HttpStatusCode.BadRequest && IsBatchWrite(call))
@@ -768,6 +768,15 @@ internal sealed partial class HubSpotClient : ICrmSource, ICrmWriter
             throw new CrmException($"HubSpot call {call.Route} answered with JSON the client cannot read: {e.Message}", (int)response.StatusCode, null, e);
         }
     }
+
+    /// <summary>
+    /// The exception to chain as an inner exception: itself, unless its text (message, inner exceptions) carries the
+    /// token, in which case a redacted copy of the same type family without the original chain.
+    /// </summary>
+    private Exception Sanitize(Exception exception) =>
+        string.IsNullOrEmpty(_options.AccessToken) || !exception.ToString().Contains(_options.AccessToken, StringComparison.Ordinal)
+            ? exception
+            : new HttpRequestException(Redact(exception.Message));
 
     /// <summary>Removes the access token from text that came from elsewhere (server messages, exception messages).</summary>
     private string? Redact(string? text) =>

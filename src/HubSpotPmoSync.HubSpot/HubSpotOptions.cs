@@ -37,52 +37,52 @@ public sealed class HubSpotOptions
     /// with a quota error instead of starving the portal's other integrations.
     /// </summary>
     /// <value>The default value is 0.5.</value>
-    [Range(0.0, 1.0, ErrorMessage = "HubSpot:DailyQuotaShare must be between {1} and {2}.")]
+    [Range(0.0, 1.0)]
     public double DailyQuotaShare { get; set; } = 0.5;
 
     /// <summary>Gets or sets the calls allowed per 10-second window, overriding the tier's value.</summary>
     /// <value>The default value is <see langword="null"/> (taken from <see cref="Tier"/>).</value>
-    [Range(1, 100_000, ErrorMessage = "HubSpot:BurstLimit must be between {1} and {2}.")]
+    [Range(1, 100_000)]
     public int? BurstLimit { get; set; }
 
     /// <summary>Gets or sets the CRM search calls allowed per second, overriding the tier's value.</summary>
     /// <value>The default value is <see langword="null"/> (5 a second; unlimited for <see cref="HubSpotTier.Unlimited"/>).</value>
-    [Range(1, 10_000, ErrorMessage = "HubSpot:SearchLimitPerSecond must be between {1} and {2}.")]
+    [Range(1, 10_000)]
     public int? SearchLimitPerSecond { get; set; }
 
     /// <summary>Gets or sets the associations API calls allowed per 10-second window, overriding the tier's value.</summary>
     /// <value>The default value is <see langword="null"/> (taken from <see cref="Tier"/>).</value>
-    [Range(1, 100_000, ErrorMessage = "HubSpot:AssociationsBurstLimit must be between {1} and {2}.")]
+    [Range(1, 100_000)]
     public int? AssociationsBurstLimit { get; set; }
 
     /// <summary>Gets or sets the portal's daily call quota, overriding the tier's value until the portal reports its own.</summary>
     /// <value>The default value is <see langword="null"/> (taken from <see cref="Tier"/>).</value>
-    [Range(1L, 100_000_000L, ErrorMessage = "HubSpot:DailyLimit must be between {1} and {2}.")]
+    [Range(1L, 100_000_000L)]
     public long? DailyLimit { get; set; }
 
     /// <summary>Gets or sets the most requests in flight at once (the client also never exceeds the rate budget).</summary>
     /// <value>The default value is 8.</value>
-    [Range(1, 256, ErrorMessage = "HubSpot:MaxConcurrency must be between {1} and {2}.")]
+    [Range(1, 256)]
     public int MaxConcurrency { get; set; } = 8;
 
     /// <summary>Gets or sets the time one logical call may take, every retry and wait included.</summary>
     /// <value>The default value is 3 minutes.</value>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "HubSpot:TotalTimeout must be between {1} and {2}.")]
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromMinutes(3);
 
     /// <summary>Gets or sets the time one HTTP attempt may take (sending, waiting and reading the body).</summary>
     /// <value>The default value is 30 seconds.</value>
-    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00", ErrorMessage = "HubSpot:AttemptTimeout must be between {1} and {2}.")]
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Gets or sets how many times a failed attempt is retried (429, 5xx, 408, 423, network errors, timeouts); 0 turns retries off.</summary>
     /// <value>The default value is 6.</value>
-    [Range(0, 50, ErrorMessage = "HubSpot:MaxRetryAttempts must be between {1} and {2}.")]
+    [Range(0, 50)]
     public int MaxRetryAttempts { get; set; } = 6;
 
     /// <summary>Gets or sets the first back-off delay; later ones grow exponentially, with jitter.</summary>
     /// <value>The default value is 1 second.</value>
-    [Range(typeof(TimeSpan), "00:00:00", "00:10:00", ErrorMessage = "HubSpot:RetryBaseDelay must be between {1} and {2}.")]
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
@@ -90,37 +90,37 @@ public sealed class HubSpotOptions
     /// the call fails with HubSpot's error instead.
     /// </summary>
     /// <value>The default value is 1 minute.</value>
-    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", ErrorMessage = "HubSpot:MaxRetryDelay must be between {1} and {2}.")]
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Gets or sets the share of failed attempts (5xx, 408, network errors, timeouts; not 429) that opens the circuit.</summary>
     /// <value>The default value is 0.5.</value>
-    [Range(0.01, 1.0, ErrorMessage = "HubSpot:CircuitBreakerFailureRatio must be between {1} and {2}.")]
+    [Range(0.01, 1.0)]
     public double CircuitBreakerFailureRatio { get; set; } = 0.5;
 
     /// <summary>Gets or sets the attempts a sampling window needs before the circuit may open.</summary>
     /// <value>The default value is 20.</value>
-    [Range(2, 10_000, ErrorMessage = "HubSpot:CircuitBreakerMinimumThroughput must be between {1} and {2}.")]
+    [Range(2, 10_000)]
     public int CircuitBreakerMinimumThroughput { get; set; } = 20;
 
     /// <summary>Gets or sets the window over which the failure ratio is measured.</summary>
     /// <value>The default value is 30 seconds.</value>
-    [Range(typeof(TimeSpan), "00:00:00.500", "1.00:00:00", ErrorMessage = "HubSpot:CircuitBreakerSamplingDuration must be between {1} and {2}.")]
+    [Range(typeof(TimeSpan), "00:00:00.500", "1.00:00:00")]
     public TimeSpan CircuitBreakerSamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Gets or sets how long the circuit stays open before one trial call is let through.</summary>
     /// <value>The default value is 15 seconds.</value>
-    [Range(typeof(TimeSpan), "00:00:00.500", "1.00:00:00", ErrorMessage = "HubSpot:CircuitBreakerBreakDuration must be between {1} and {2}.")]
+    [Range(typeof(TimeSpan), "00:00:00.500", "1.00:00:00")]
     public TimeSpan CircuitBreakerBreakDuration { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>Gets or sets the records per search page (HubSpot's maximum is 200).</summary>
     /// <value>The default value is 200.</value>
-    [Range(1, 200, ErrorMessage = "HubSpot:SearchPageSize must be between {1} and {2}.")]
+    [Range(1, 200)]
     public int SearchPageSize { get; set; } = 200;
 
     /// <summary>Gets or sets the inputs per associations v4 batch read (HubSpot's maximum is 1,000).</summary>
     /// <value>The default value is 1000.</value>
-    [Range(1, 1000, ErrorMessage = "HubSpot:AssociationsBatchSize must be between {1} and {2}.")]
+    [Range(1, 1000)]
     public int AssociationsBatchSize { get; set; } = 1000;
 
     /// <summary>Returns the settings for diagnostics, with the access token redacted.</summary>

@@ -4,8 +4,33 @@ namespace HubSpotPmoSync.HubSpot;
 
 /// <summary>Source-generated validation of the data annotations on <see cref="HubSpotOptions"/> (no reflection).</summary>
 [OptionsValidator]
-internal sealed partial class HubSpotOptionsValidator : IValidateOptions<HubSpotOptions>
+internal sealed partial class HubSpotOptionsDataAnnotationsValidator : IValidateOptions<HubSpotOptions>
 {
+}
+
+/// <summary>
+/// Runs the generated data-annotation checks and words every failure by its configuration key
+/// (<c>HubSpot:SearchPageSize</c>), which is what an operator edits, instead of the C# member name.
+/// </summary>
+internal sealed class HubSpotOptionsValidator : IValidateOptions<HubSpotOptions>
+{
+    private readonly HubSpotOptionsDataAnnotationsValidator _annotations = new();
+
+    public ValidateOptionsResult Validate(string? name, HubSpotOptions options)
+    {
+        var result = _annotations.Validate(name, options);
+        return result.Failed
+            ? ValidateOptionsResult.Fail(result.Failures.Select(ToKeyWording))
+            : result;
+    }
+
+    internal static string ToKeyWording(string failure)
+    {
+        // The generator writes "Member: message"; the message names "HubSpotOptions.Member".
+        var colon = failure.IndexOf(": ", StringComparison.Ordinal);
+        var message = colon > 0 && !failure[..colon].Contains(' ', StringComparison.Ordinal) ? failure[(colon + 2)..] : failure;
+        return message.Replace($"{nameof(HubSpotOptions)}.", $"{HubSpotOptions.SectionName}:", StringComparison.Ordinal);
+    }
 }
 
 /// <summary>

