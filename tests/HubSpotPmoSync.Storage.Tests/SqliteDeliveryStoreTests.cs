@@ -38,7 +38,7 @@ public sealed class SqliteDeliveryStoreTests : DeliveryStoreContractTests, IDisp
         var before = await _store.GetCursorAsync(EntityKind.Deal, default);
         var broken = new RecordWrite(Deal("3"), new LedgerEntry(EntityKind.Deal, "3", At, null!, LedgerStatus.InSync, null, At));
 
-        await Assert.ThrowsAnyAsync<InvalidOperationException>(() => _store.CommitPageAsync(
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => _store.CommitPageAsync(
             Page(EntityKind.Deal, [Write(Deal("2")), broken], cursor: before with { ListAfter = "moved" }), default));
 
         Assert.Equal(["1"], (await _store.GetRecordsAsync(EntityKind.Deal, null, default)).Select(r => r.Id));
