@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using HubSpotPmoSync.Core.Crm;
+using HubSpotPmoSync.Core.Delivery;
+using HubSpotPmoSync.Core.Sync;
 
 namespace HubSpotPmoSync.Storage;
 
@@ -29,6 +31,141 @@ internal static class StoreJson
         }
 
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>A page's records as the JSON array the set-based upsert reads: t, i, a, aa, c, u, p (object), l (object), n.</summary>
+    public static string WriteRecords(IEnumerable<RecordWrite> writes)
+    {
+        var buffer = Buffer();
+        using (var writer = new Utf8JsonWriter(buffer, Options))
+        {
+            writer.WriteStartArray();
+            foreach (var write in writes)
+            {
+                var r = write.Record!;
+                writer.WriteStartObject();
+                writer.WriteString("t", r.Kind.Plural());
+                writer.WriteString("i", r.Id);
+                writer.WriteNumber("a", r.Archived ? 1 : 0);
+                if (r.ArchivedAt is { } archivedAt)
+                {
+                    writer.WriteString("aa", SqliteDeliveryStore.Text(archivedAt));
+                }
+                else
+                {
+                    writer.WriteNull("aa");
+                }
+
+                writer.WriteString("c", SqliteDeliveryStore.Text(r.CreatedAt));
+                writer.WriteString("u", SqliteDeliveryStore.Text(r.UpdatedAt));
+                WriteObject(writer, "p", r.Properties);
+                WriteObject(writer, "l", r.LocalValues);
+                writer.WriteString("n", SqliteDeliveryStore.Text(write.Ledger.LastChangedAt));
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>Ledger rows as a JSON array: t, i, u, h, s, r, n.</summary>
+    public static string WriteLedger(IEnumerable<LedgerEntry> entries)
+    {
+        var buffer = Buffer();
+        using (var writer = new Utf8JsonWriter(buffer, Options))
+        {
+            writer.WriteStartArray();
+            foreach (var l in entries)
+            {
+                ArgumentNullException.ThrowIfNull(l.ContentHash);
+                writer.WriteStartObject();
+                writer.WriteString("t", l.Kind.Plural());
+                writer.WriteString("i", l.Id);
+                writer.WriteString("u", SqliteDeliveryStore.Text(l.UpdatedAt));
+                writer.WriteString("h", l.ContentHash);
+                writer.WriteString("s", l.Status.Name());
+                writer.WriteString("r", l.Reason);
+                writer.WriteString("n", SqliteDeliveryStore.Text(l.LastChangedAt));
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>The (from type, from id, to type) whose links a page replaces: f, i, t.</summary>
+    public static string WriteLinkOwners(IEnumerable<LinkReplacement> replacements)
+    {
+        var buffer = Buffer();
+        using (var writer = new Utf8JsonWriter(buffer, Options))
+        {
+            writer.WriteStartArray();
+            foreach (var r in replacements)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("f", r.From.Plural());
+                writer.WriteString("i", r.FromId);
+                writer.WriteString("t", r.To.Plural());
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>The new links of a page: f, i, t, o (to id), k (kinds as JSON text).</summary>
+    public static string WriteLinks(IEnumerable<LinkReplacement> replacements)
+    {
+        var buffer = Buffer();
+        using (var writer = new Utf8JsonWriter(buffer, Options))
+        {
+            writer.WriteStartArray();
+            foreach (var r in replacements)
+            {
+                foreach (var link in r.Links)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("f", r.From.Plural());
+                    writer.WriteString("i", r.FromId);
+                    writer.WriteString("t", r.To.Plural());
+                    writer.WriteString("o", link.ToId);
+                    writer.WritePropertyName("k");
+                    writer.WriteStartArray();
+                    foreach (var kind in link.Kinds)
+                    {
+                        writer.WriteStartObject();
+                        writer.WriteString("category", kind.Category);
+                        writer.WriteNumber("typeId", kind.TypeId);
+                        writer.WriteString("label", kind.Label);
+                        writer.WriteEndObject();
+                    }
+
+                    writer.WriteEndArray();
+                    writer.WriteEndObject();
+                }
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static void WriteObject(Utf8JsonWriter writer, string name, IReadOnlyDictionary<string, string?> map)
+    {
+        writer.WriteStartObject(name);
+        foreach (var (key, value) in map)
+        {
+            writer.WriteString(key, value);
+        }
+
+        writer.WriteEndObject();
     }
 
     public static SortedDictionary<string, string?> ReadMap(string json)

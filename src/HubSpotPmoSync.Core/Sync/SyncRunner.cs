@@ -137,6 +137,7 @@ public sealed class SyncRunner
             }
 
             var options = new CrmListOptions(Archived: false, StartAfter: _cursor.ListAfter, PageSize: owner._options.ListPageSize);
+            var calls = _calls;
             await foreach (var page in owner._source.ListAsync(mapping.HubSpotObject, mapping.StoredProperties, options, ct))
             {
                 _calls++;
@@ -144,6 +145,7 @@ public sealed class SyncRunner
                 await ProcessPageAsync(page.Records, SyncPhase.List, next, ct);
             }
 
+            CountEmptyPass(calls);
             if (_cursor.ListInProgress)
             {
                 _cursor = CompleteListing(_cursor);
@@ -170,6 +172,7 @@ public sealed class SyncRunner
             }
 
             var options = new CrmListOptions(Archived: true, StartAfter: _cursor.ArchivedAfter, PageSize: owner._options.ListPageSize);
+            var calls = _calls;
             await foreach (var page in owner._source.ListAsync(mapping.HubSpotObject, mapping.StoredProperties, options, ct))
             {
                 _calls++;
@@ -179,6 +182,7 @@ public sealed class SyncRunner
                 await ProcessPageAsync(page.Records, SyncPhase.ArchivedSweep, next, ct);
             }
 
+            CountEmptyPass(calls);
             if (_cursor.ArchivedSweepInProgress)
             {
                 _cursor = _cursor with { ArchivedSweepInProgress = false, ArchivedAfter = null, LastReconciledAt = owner._time.GetUtcNow() };
@@ -195,12 +199,15 @@ public sealed class SyncRunner
             }
 
             var window = new CrmModifiedWindow(from.Value - owner._options.Overlap);
+            var calls = _calls;
             await foreach (var page in owner._source.SearchModifiedAsync(mapping.HubSpotObject, window, mapping.StoredProperties, ct))
             {
                 _calls++;
                 var latest = page.Records.Count == 0 ? (DateTimeOffset?)null : page.Records.Max(r => r.UpdatedAt);
                 await ProcessPageAsync(page.Records, SyncPhase.Fast, _cursor with { Fast = Max(_cursor.Fast, latest) }, ct);
             }
+
+            CountEmptyPass(calls);
         }
 
         private async Task SettlePassAsync(CancellationToken ct)
@@ -217,6 +224,7 @@ public sealed class SyncRunner
             }
 
             var window = new CrmModifiedWindow(settled, end);
+            var calls = _calls;
             await foreach (var page in owner._source.SearchModifiedAsync(mapping.HubSpotObject, window, mapping.StoredProperties, ct))
             {
                 _calls++;
@@ -225,6 +233,7 @@ public sealed class SyncRunner
                 await ProcessPageAsync(page.Records, SyncPhase.Settle, _cursor with { Settled = Max(_cursor.Settled, next) }, ct);
             }
 
+            CountEmptyPass(calls);
             _cursor = _cursor with { Settled = end, Fast = Max(_cursor.Fast, end) };
             await SaveCursorAsync(ct);
         }
@@ -244,14 +253,15 @@ public sealed class SyncRunner
                 : await owner._store.GetStatesAsync(Kind, records.Keys, ct);
             var writes = new List<RecordWrite>();
             var linkable = new List<string>();
+            var archivedIds = new List<string>();
             foreach (var record in records.Values)
             {
                 _seen++;
                 var mapped = RecordMapper.Map(record, mapping);
                 var existing = _dryRunOverlay.TryGetValue(record.Id, out var overlaid) ? overlaid : states.GetValueOrDefault(record.Id);
-                if (mapped.Status != LedgerStatus.Excluded && !record.Archived)
+                if (mapped.Status != LedgerStatus.Excluded)
                 {
-                    linkable.Add(record.Id);
+                    (record.Archived ? archivedIds : linkable).Add(record.Id);
                 }
 
                 if (mapped.Status != LedgerStatus.InSync)
@@ -289,7 +299,7 @@ public sealed class SyncRunner
                 }
             }
 
-            var links = await ReadLinksAsync(linkable, phase is SyncPhase.Fast or SyncPhase.Settle, ct);
+            var links = await ReadLinksAsync(linkable, archivedIds, phase is SyncPhase.Fast or SyncPhase.Settle, ct);
             _pages++;
             _cursor = cursorAfter;
             if (!DryRun)
@@ -347,20 +357,21 @@ public sealed class SyncRunner
         }
 
         private async Task<List<LinkReplacement>> ReadLinksAsync(
-            List<string> linkable, bool incremental, CancellationToken ct)
+            List<string> linkable, List<string> archived, bool incremental, CancellationToken ct)
         {
             var replacements = new List<LinkReplacement>();
-            if (linkable.Count == 0)
+            if (linkable.Count == 0 && archived.Count == 0)
             {
                 return replacements;
             }
 
+            // HubSpot shows no links for an archived record: its links leave the model (and come back on restore).
             foreach (var pair in owner._mappings.Associations.Where(p => p.From == Kind))
             {
-                await ReplaceLinksAsync(pair, linkable, replacements, ct);
+                await ReplaceLinksAsync(pair, linkable, archived, replacements, ct);
             }
 
-            if (!incremental)
+            if (!incremental || linkable.Count == 0)
             {
                 return replacements;
             }
@@ -370,12 +381,14 @@ public sealed class SyncRunner
             foreach (var pair in owner._mappings.Associations.Where(p => p.To == Kind))
             {
                 var fromObject = owner._mappings.For(pair.From)!.HubSpotObject;
-                var seen = await ReadAsync(mapping.HubSpotObject, fromObject, linkable, ct);
+                var seen = (await ReadAsync(mapping.HubSpotObject, fromObject, linkable, ct))
+                    .GroupBy(l => l.FromId, StringComparer.Ordinal)
+                    .ToDictionary(g => g.Key, g => g.Select(l => l.ToId).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
                 var stored = await owner._store.GetLinkedFromIdsAsync(pair.From, Kind, linkable, ct);
                 var candidates = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var id in linkable)
                 {
-                    var now = seen.Where(l => l.FromId == id).Select(l => l.ToId).ToHashSet(StringComparer.Ordinal);
+                    var now = seen.TryGetValue(id, out var n) ? n : [];
                     var before = stored.TryGetValue(id, out var s) ? s : [];
                     candidates.UnionWith(now.Except(before, StringComparer.Ordinal));
                     candidates.UnionWith(before.Except(now, StringComparer.Ordinal));
@@ -383,21 +396,22 @@ public sealed class SyncRunner
 
                 if (candidates.Count > 0)
                 {
-                    await ReplaceLinksAsync(pair, candidates.Order(StringComparer.Ordinal).ToList(), replacements, ct);
+                    await ReplaceLinksAsync(pair, candidates.Order(StringComparer.Ordinal).ToList(), [], replacements, ct);
                 }
             }
 
             return replacements;
         }
 
-        private async Task ReplaceLinksAsync(AssociationPair pair, IReadOnlyList<string> fromIds, List<LinkReplacement> replacements, CancellationToken ct)
+        private async Task ReplaceLinksAsync(
+            AssociationPair pair, List<string> fromIds, List<string> cleared, List<LinkReplacement> replacements, CancellationToken ct)
         {
             var fromObject = owner._mappings.For(pair.From)!.HubSpotObject;
             var toObject = owner._mappings.For(pair.To)!.HubSpotObject;
-            var read = await ReadAsync(fromObject, toObject, fromIds, ct);
+            var read = fromIds.Count == 0 ? [] : await ReadAsync(fromObject, toObject, fromIds, ct);
             var byFrom = read.GroupBy(l => l.FromId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
-            var stored = await owner._store.GetLinksAsync(pair.From, pair.To, fromIds, ct);
-            foreach (var id in fromIds)
+            var stored = await owner._store.GetLinksAsync(pair.From, pair.To, [.. fromIds, .. cleared], ct);
+            foreach (var id in fromIds.Concat(cleared))
             {
                 var fresh = Normalize(pair, id, byFrom.GetValueOrDefault(id) ?? []);
                 var old = stored.GetValueOrDefault(id) ?? [];
@@ -488,6 +502,15 @@ public sealed class SyncRunner
             if (!DryRun)
             {
                 await owner._store.SavePipelinesAsync(Kind, pipelines, ct);
+            }
+        }
+
+        // A pass that yielded no page still made its (empty) request.
+        private void CountEmptyPass(long callsBefore)
+        {
+            if (_calls == callsBefore)
+            {
+                _calls++;
             }
         }
 

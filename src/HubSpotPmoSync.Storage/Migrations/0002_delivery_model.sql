@@ -3,6 +3,7 @@
 -- Every record of companies, deals, tickets and projects. Archived records stay (archived = 1, archived_at set):
 -- history is kept. properties holds HubSpot's raw values of the mapped properties as a JSON object of strings
 -- (null when absent), exactly as HubSpot sent them; local_values holds the typed local values in canonical form.
+-- A rowid table (rows are large, which WITHOUT ROWID handles badly), unique on (object_type, id).
 CREATE TABLE crm_records (
   object_type     TEXT    NOT NULL CHECK (object_type IN ('companies', 'deals', 'tickets', 'projects')),
   id              TEXT    NOT NULL,
@@ -14,8 +15,8 @@ CREATE TABLE crm_records (
   local_values    TEXT    NOT NULL,
   first_synced_at TEXT    NOT NULL,
   last_synced_at  TEXT    NOT NULL,
-  PRIMARY KEY (object_type, id)
-) WITHOUT ROWID;
+  UNIQUE (object_type, id)
+);
 
 -- Links between records, stored from the side they are read from (deal -> company, ...), with every association
 -- type as a JSON array of {"category","typeId","label"}.

@@ -27,6 +27,8 @@ public sealed class FakeCrmSource : ICrmSource
     private readonly Dictionary<string, IReadOnlyList<CrmPipeline>> _pipelines = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _calls = new(StringComparer.Ordinal);
     private long _nextId = 1000;
+    private long _mutations;
+    private SearchIndexSnapshot? _searchIndex;
 
     public FakeCrmSource(TimeProvider time) => _time = time;
 
@@ -62,11 +64,15 @@ public sealed class FakeCrmSource : ICrmSource
     /// <summary>A fresh numeric id.</summary>
     public string NewId() => Interlocked.Increment(ref _nextId).ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>Creates or updates a record: properties are merged, and the modification time becomes <paramref name="at"/> (default: now).</summary>
-    public CrmRecord Upsert(string objectType, string id, IReadOnlyDictionary<string, string?> properties, DateTimeOffset? at = null)
+    /// <summary>
+    /// Creates or updates a record: properties are merged, and the modification time becomes <paramref name="at"/>
+    /// (default: now). The search index shows the change after <see cref="IndexLag"/> plus <paramref name="indexDelay"/>.
+    /// </summary>
+    public CrmRecord Upsert(string objectType, string id, IReadOnlyDictionary<string, string?> properties, DateTimeOffset? at = null, TimeSpan? indexDelay = null)
     {
         lock (_gate)
         {
+            _mutations++;
             var when = at ?? _time.GetUtcNow();
             var records = Records(objectType);
             var current = records.TryGetValue(id, out var versions) ? versions[^1] : null;
@@ -78,7 +84,7 @@ public sealed class FakeCrmSource : ICrmSource
 
             merged["hs_object_id"] = id;
             merged["hs_lastmodifieddate"] = when.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-            var version = new Version(merged, current?.CreatedAt ?? when, when, false, null, when);
+            var version = new Version(merged, current?.CreatedAt ?? when, when, false, null, when + (indexDelay ?? TimeSpan.Zero));
             if (versions is null)
             {
                 records[id] = [version];
@@ -97,6 +103,7 @@ public sealed class FakeCrmSource : ICrmSource
     {
         lock (_gate)
         {
+            _mutations++;
             var versions = Records(objectType)[id];
             var current = versions[^1];
             versions.Add(current with { Archived = true, ArchivedAt = _time.GetUtcNow(), VisibleAt = _time.GetUtcNow() });
@@ -108,6 +115,7 @@ public sealed class FakeCrmSource : ICrmSource
     {
         lock (_gate)
         {
+            _mutations++;
             var versions = Records(objectType)[id];
             var current = versions[^1];
             var when = _time.GetUtcNow();
@@ -365,7 +373,8 @@ public sealed class FakeCrmSource : ICrmSource
             var links = new List<CrmAssociationLink>();
             foreach (var id in fromIds)
             {
-                if (_links.TryGetValue((fromType, id, toType), out var targets))
+                var archived = !Records(fromType).TryGetValue(id, out var versions) || versions[^1].Archived;
+                if (!archived && _links.TryGetValue((fromType, id, toType), out var targets))
                 {
                     links.AddRange(targets.Select(t => new CrmAssociationLink(id, t.Key, t.Value.ToList())));
                 }
@@ -404,7 +413,7 @@ public sealed class FakeCrmSource : ICrmSource
     /// modification time (ties in an arbitrary but stable order) or, when draining one millisecond, by id; a 400 past
     /// the 10,000th result; archived records and writes younger than the index lag are invisible.
     /// </summary>
-    internal (IReadOnlyList<CrmRecord> Results, int Total) RawSearch(string objectType, IReadOnlyCollection<string> properties, SearchQuery query, int offset)
+    public (IReadOnlyList<CrmRecord> Results, int Total) RawSearch(string objectType, IReadOnlyCollection<string> properties, SearchQuery query, int offset)
     {
         Count("search");
         if (offset + SearchPageSize > SearchCap)
@@ -414,36 +423,55 @@ public sealed class FakeCrmSource : ICrmSource
 
         lock (_gate)
         {
-            var horizon = _time.GetUtcNow() - IndexLag;
-            var visible = new List<(string Id, Version Version)>();
-            foreach (var (id, versions) in Records(objectType))
+            var index = SearchIndex(objectType);
+            IEnumerable<(string Id, Version Version)> matches;
+            if (query.Equal is { } eq)
             {
-                var v = versions.LastOrDefault(x => x.VisibleAt <= horizon);
-                if (v is null || v.Archived)
-                {
-                    continue;
-                }
-
-                if (v.UpdatedAt < query.From || (query.To is { } to && v.UpdatedAt > to))
-                {
-                    continue;
-                }
-
-                if (query.Equal is { } eq && (v.UpdatedAt != eq || IdComparer.Compare(id, query.IdGreaterThan!) <= 0))
-                {
-                    continue;
-                }
-
-                visible.Add((id, v));
+                matches = index.ById.Where(x => x.Version.UpdatedAt == eq && IdComparer.Compare(x.Id, query.IdGreaterThan!) > 0);
+            }
+            else
+            {
+                var to = query.To;
+                matches = index.ByTime.Where(x => x.Version.UpdatedAt >= query.From && (to is null || x.Version.UpdatedAt <= to));
             }
 
-            var sorted = query.Equal is null
-                ? visible.OrderBy(x => x.Version.UpdatedAt).ThenBy(x => TieOrder(x.Id)).ToList()
-                : visible.OrderBy(x => x.Id, IdComparer).ToList();
-            var results = sorted.Skip(offset).Take(SearchPageSize).Select(x => x.Version.ToRecord(x.Id, properties)).ToList();
-            return (results, sorted.Count);
+            var all = matches.ToList();
+            var results = all.Skip(offset).Take(SearchPageSize).Select(x => x.Version.ToRecord(x.Id, properties)).ToList();
+            return (results, all.Count);
         }
     }
+
+    // The index as search sees it now (writes younger than the lag invisible, archived records left out), sorted
+    // both ways; rebuilt only when a record or the time changed.
+    private SearchIndexSnapshot SearchIndex(string objectType)
+    {
+        var horizon = _time.GetUtcNow() - IndexLag;
+        if (_searchIndex is { } cached && cached.ObjectType == objectType && cached.Mutation == _mutations && cached.Horizon == horizon)
+        {
+            return cached;
+        }
+
+        var visible = new List<(string Id, Version Version)>();
+        foreach (var (id, versions) in Records(objectType))
+        {
+            var v = versions.LastOrDefault(x => x.VisibleAt <= horizon);
+            if (v is not null && !v.Archived)
+            {
+                visible.Add((id, v));
+            }
+        }
+
+        _searchIndex = new SearchIndexSnapshot(
+            objectType,
+            _mutations,
+            horizon,
+            visible.OrderBy(x => x.Version.UpdatedAt).ThenBy(x => TieOrder(x.Id)).ToList(),
+            visible.OrderBy(x => x.Id, IdComparer).ToList());
+        return _searchIndex;
+    }
+
+    private sealed record SearchIndexSnapshot(
+        string ObjectType, long Mutation, DateTimeOffset Horizon, List<(string Id, Version Version)> ByTime, List<(string Id, Version Version)> ById);
 
     private static readonly Comparer<string> IdComparer = Comparer<string>.Create((a, b) =>
         a.Length != b.Length ? a.Length.CompareTo(b.Length) : string.CompareOrdinal(a, b));
@@ -497,7 +525,7 @@ public sealed class FakeCrmSource : ICrmSource
         }
     }
 
-    internal sealed record SearchQuery(DateTimeOffset From, DateTimeOffset? To, DateTimeOffset? Equal, string? IdGreaterThan);
+    public sealed record SearchQuery(DateTimeOffset From, DateTimeOffset? To, DateTimeOffset? Equal, string? IdGreaterThan);
 
     private sealed record Version(
         Dictionary<string, string?> Properties,
