@@ -16,7 +16,7 @@ public static class RollupCalculator
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(health);
 
-        var links = new LinkIndex(model.Links);
+        var links = LinkIndex.For(model, health.Links);
         var byId = new Dictionary<string, ProjectHealth>(health.Projects.Count, StringComparer.Ordinal);
         foreach (var p in health.Projects)
         {
@@ -125,13 +125,14 @@ public static class RollupCalculator
 
     private static List<CurrencyTotals> Totals(List<(Project Project, ProjectHealth Health)> members)
     {
-        var totals = new SortedDictionary<string, CurrencyTotals>(StringComparer.Ordinal);
+        // Few currencies per deal or company: a list beats a sorted dictionary here.
+        var totals = new List<CurrencyTotals>(1);
         foreach (var (project, health) in members)
         {
-            var currency = project.Currency;
-            var t = totals.GetValueOrDefault(currency) ?? new CurrencyTotals(currency, 0, 0m, 0m, 0m, 0);
             var ev = health.EarnedValue;
-            totals[currency] = t with
+            var index = totals.FindIndex(t => string.Equals(t.Currency, project.Currency, StringComparison.Ordinal));
+            var t = index >= 0 ? totals[index] : new CurrencyTotals(project.Currency, 0, 0m, 0m, 0m, 0);
+            t = t with
             {
                 Projects = t.Projects + 1,
                 Budget = t.Budget + (Money.Round(ev.Bac) ?? 0m),
@@ -139,8 +140,21 @@ public static class RollupCalculator
                 Vac = t.Vac + (ev.Eac is not null ? Money.Round(ev.Bac!.Value) - Money.Round(ev.Eac.Value) : 0m),
                 ProjectsWithoutEac = t.ProjectsWithoutEac + (ev.Eac is null ? 1 : 0),
             };
+            if (index >= 0)
+            {
+                totals[index] = t;
+            }
+            else
+            {
+                totals.Add(t);
+            }
         }
 
-        return totals.Values.ToList();
+        if (totals.Count > 1)
+        {
+            totals.Sort((a, b) => string.CompareOrdinal(a.Currency, b.Currency));
+        }
+
+        return totals;
     }
 }
