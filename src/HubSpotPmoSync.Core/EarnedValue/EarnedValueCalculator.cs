@@ -51,7 +51,7 @@ public static class EarnedValueCalculator
         ArgumentNullException.ThrowIfNull(project);
         ArgumentNullException.ThrowIfNull(milestones);
 
-        var notes = new Dictionary<EarnedValueFigure, string>();
+        var notes = new Dictionary<EarnedValueFigure, string>(4);
         var totalWeight = 0m;
         var plannedWeight = 0m;
         var earnedWeight = 0m;

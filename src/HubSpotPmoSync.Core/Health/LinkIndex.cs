@@ -3,16 +3,19 @@ using HubSpotPmoSync.Core.Delivery;
 namespace HubSpotPmoSync.Core.Health;
 
 /// <summary>
-/// The links of a snapshot indexed both ways, built once: <see cref="DeliveryModelSnapshot.Linked"/> scans all links
-/// per call, which is too slow for a portfolio of 100k projects.
+/// The links of a snapshot indexed both ways, built once per scoring run and shared by the scorer, the rollups
+/// and the reports: <see cref="DeliveryModelSnapshot.Linked"/> scans all links per call, which is too slow for a
+/// portfolio of 100k projects.
 /// </summary>
 internal sealed class LinkIndex
 {
+    private const int Kinds = 4;
     private static readonly IReadOnlyList<string> None = [];
-    private readonly Dictionary<(EntityKind, string, EntityKind), List<string>> _neighbours = [];
+    private readonly Dictionary<string, List<string>>?[] _maps = new Dictionary<string, List<string>>?[Kinds * Kinds];
 
-    public LinkIndex(IEnumerable<DeliveryLink> links)
+    public LinkIndex(IReadOnlyList<DeliveryLink> links)
     {
+        Source = links;
         foreach (var l in links)
         {
             Add(l.From, l.FromId, l.To, l.ToId);
@@ -20,21 +23,35 @@ internal sealed class LinkIndex
         }
     }
 
+    /// <summary>The links indexed (to tell whether a cached index belongs to a snapshot).</summary>
+    public IReadOnlyList<DeliveryLink> Source { get; }
+
+    /// <summary>The index of <paramref name="model"/>'s links: <paramref name="cached"/> when it was built from them.</summary>
+    public static LinkIndex For(DeliveryModelSnapshot model, LinkIndex? cached) =>
+        cached is not null && ReferenceEquals(cached.Source, model.Links) ? cached : new LinkIndex(model.Links);
+
     /// <summary>Distinct ids of <paramref name="to"/> entities linked to the entity, in first-seen order.</summary>
     public IReadOnlyList<string> Linked(EntityKind from, string id, EntityKind to) =>
-        _neighbours.TryGetValue((from, id, to), out var list) ? list : None;
+        _maps[(int)from * Kinds + (int)to] is { } map && map.TryGetValue(id, out var list) ? list : None;
 
     private void Add(EntityKind from, string fromId, EntityKind to, string toId)
     {
-        if (!_neighbours.TryGetValue((from, fromId, to), out var list))
+        ref var map = ref _maps[(int)from * Kinds + (int)to];
+        map ??= new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        if (!map.TryGetValue(fromId, out var list))
         {
             list = new List<string>(2);
-            _neighbours[(from, fromId, to)] = list;
+            map[fromId] = list;
         }
 
-        if (!list.Contains(toId, StringComparer.Ordinal))
+        foreach (var existing in list)
         {
-            list.Add(toId);
+            if (string.Equals(existing, toId, StringComparison.Ordinal))
+            {
+                return;
+            }
         }
+
+        list.Add(toId);
     }
 }

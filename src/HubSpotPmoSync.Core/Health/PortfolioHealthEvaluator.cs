@@ -5,6 +5,9 @@ namespace HubSpotPmoSync.Core.Health;
 /// <summary>The health of every project in the portfolio as of one moment.</summary>
 public sealed record PortfolioHealth(DateTimeOffset AsOf, IReadOnlyList<ProjectHealth> Projects)
 {
+    /// <summary>The link index built while scoring, reused by rollups and reports over the same snapshot.</summary>
+    internal LinkIndex? Links { get; init; }
+
     /// <summary>The projects keyed by their HubSpot id.</summary>
     public IReadOnlyDictionary<string, ProjectHealth> ById() => Projects.ToDictionary(p => p.ProjectId, StringComparer.Ordinal);
 }
@@ -29,26 +32,62 @@ public static class PortfolioHealthEvaluator
         ArgumentNullException.ThrowIfNull(rules);
 
         var links = new LinkIndex(model.Links);
-        var time = GroupByCode(data.TimeEntries, t => t.ProjectCode);
-        var costs = GroupByCode(data.CostEntries, c => c.ProjectCode);
-        var milestones = GroupByCode(data.Milestones, m => m.ProjectCode);
-        var tickets = model.Tickets.ToDictionary(t => t.Id, StringComparer.Ordinal);
-        var historyByProject = history?.GroupBy(h => h.ProjectId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
-
+        var day = DateOnly.FromDateTime(asOf.UtcDateTime);
         var projects = model.Projects.Where(p => !p.Archived).OrderBy(p => p.Code, StringComparer.Ordinal).ThenBy(p => p.Id, StringComparer.Ordinal).ToArray();
+
+        // Sum time and costs per project in one pass over the entries (no per-project lists): this is most of the work.
+        var indexByCode = new Dictionary<string, int>(projects.Length, StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < projects.Length; i++)
+        {
+            indexByCode.TryAdd(projects[i].Code, i);
+        }
+
+        var actualCost = new decimal[projects.Length];
+        var lastEntry = new int[projects.Length];
+        foreach (var t in data.TimeEntries)
+        {
+            if (t.Date <= day && indexByCode.TryGetValue(t.ProjectCode, out var i))
+            {
+                actualCost[i] += t.Hours * t.CostRate;
+                lastEntry[i] = Math.Max(lastEntry[i], t.Date.DayNumber + 1);
+            }
+        }
+
+        foreach (var c in data.CostEntries)
+        {
+            if (c.Date <= day && indexByCode.TryGetValue(c.ProjectCode, out var i))
+            {
+                actualCost[i] += c.Amount;
+            }
+        }
+
+        var milestones = new Dictionary<string, List<Milestone>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var m in data.Milestones)
+        {
+            if (!milestones.TryGetValue(m.ProjectCode, out var list))
+            {
+                list = [];
+                milestones[m.ProjectCode] = list;
+            }
+
+            list.Add(m);
+        }
+
+        var tickets = new Dictionary<string, Ticket>(model.Tickets.Count, StringComparer.Ordinal);
+        foreach (var t in model.Tickets)
+        {
+            tickets[t.Id] = t;
+        }
+
+        var historyByProject = history?.GroupBy(h => h.ProjectId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         var results = new ProjectHealth[projects.Length];
 
         // Each project is independent; the result does not depend on the order or the partitioning.
         Parallel.For(0, projects.Length, i =>
         {
             var p = projects[i];
-            var input = new ProjectHealthInput(
-                p,
-                milestones.GetValueOrDefault(p.Code) ?? [],
-                time.GetValueOrDefault(p.Code) ?? [],
-                costs.GetValueOrDefault(p.Code) ?? [],
-                TicketsOf(p, links, tickets));
-            var health = ProjectHealthCalculator.Evaluate(input, rules, asOf);
+            var actuals = new ProjectActuals(actualCost[i], lastEntry[i] == 0 ? null : DateOnly.FromDayNumber(lastEntry[i] - 1));
+            var health = ProjectHealthCalculator.Evaluate(p, milestones.GetValueOrDefault(p.Code) ?? [], TicketsOf(p, links, tickets), actuals, rules, asOf);
             if (historyByProject is not null)
             {
                 var past = historyByProject.GetValueOrDefault(p.Id) ?? [];
@@ -58,52 +97,53 @@ public static class PortfolioHealthEvaluator
             results[i] = health;
         });
 
-        return new PortfolioHealth(asOf, results);
+        return new PortfolioHealth(asOf, results) { Links = links };
     }
 
-    internal static List<Ticket> TicketsOf(Project project, LinkIndex links, Dictionary<string, Ticket> tickets)
+    internal static IReadOnlyList<Ticket> TicketsOf(Project project, LinkIndex links, Dictionary<string, Ticket> tickets)
     {
-        var ids = new HashSet<string>(links.Linked(EntityKind.Project, project.Id, EntityKind.Ticket), StringComparer.Ordinal);
-        IEnumerable<string> companies = links.Linked(EntityKind.Project, project.Id, EntityKind.Company);
-        if (!companies.Any())
+        var direct = links.Linked(EntityKind.Project, project.Id, EntityKind.Ticket);
+        IReadOnlyList<string> companies = links.Linked(EntityKind.Project, project.Id, EntityKind.Company);
+        if (companies.Count == 0)
         {
-            companies = links.Linked(EntityKind.Project, project.Id, EntityKind.Deal)
-                .SelectMany(d => links.Linked(EntityKind.Deal, d, EntityKind.Company))
-                .Distinct(StringComparer.Ordinal);
+            var viaDeals = new List<string>();
+            foreach (var d in links.Linked(EntityKind.Project, project.Id, EntityKind.Deal))
+            {
+                foreach (var c in links.Linked(EntityKind.Deal, d, EntityKind.Company))
+                {
+                    if (!viaDeals.Contains(c, StringComparer.Ordinal))
+                    {
+                        viaDeals.Add(c);
+                    }
+                }
+            }
+
+            companies = viaDeals;
+        }
+
+        List<Ticket>? list = null;
+        HashSet<string>? seen = null;
+        void Take(string id)
+        {
+            if (tickets.TryGetValue(id, out var t) && (seen ??= new HashSet<string>(StringComparer.Ordinal)).Add(id))
+            {
+                (list ??= []).Add(t);
+            }
+        }
+
+        foreach (var id in direct)
+        {
+            Take(id);
         }
 
         foreach (var c in companies)
         {
-            ids.UnionWith(links.Linked(EntityKind.Company, c, EntityKind.Ticket));
-        }
-
-        var list = new List<Ticket>(ids.Count);
-        foreach (var id in ids)
-        {
-            if (tickets.TryGetValue(id, out var t))
+            foreach (var id in links.Linked(EntityKind.Company, c, EntityKind.Ticket))
             {
-                list.Add(t);
+                Take(id);
             }
         }
 
-        return list;
-    }
-
-    private static Dictionary<string, List<T>> GroupByCode<T>(IReadOnlyList<T> items, Func<T, string> code)
-    {
-        var map = new Dictionary<string, List<T>>(StringComparer.OrdinalIgnoreCase);
-        foreach (var item in items)
-        {
-            var key = code(item);
-            if (!map.TryGetValue(key, out var list))
-            {
-                list = [];
-                map[key] = list;
-            }
-
-            list.Add(item);
-        }
-
-        return map;
+        return (IReadOnlyList<Ticket>?)list ?? [];
     }
 }

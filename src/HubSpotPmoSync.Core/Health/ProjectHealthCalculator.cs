@@ -17,24 +17,27 @@ public static class ProjectHealthCalculator
         ArgumentNullException.ThrowIfNull(rules);
 
         var day = DateOnly.FromDateTime(asOf.UtcDateTime);
-        var project = input.Project;
-        var ev = EarnedValueCalculator.Compute(project, input.Milestones, input.TimeEntries, input.CostEntries, day);
+        var actuals = ProjectActuals.From(input.TimeEntries, input.CostEntries, day);
+        return Evaluate(input.Project, input.Milestones, input.Tickets, actuals, rules, asOf);
+    }
 
-        DateOnly? lastEntry = null;
-        foreach (var t in input.TimeEntries)
+    /// <summary>Scores a project whose time and costs are already summed up to the as-of day.</summary>
+    internal static ProjectHealth Evaluate(
+        Project project,
+        IReadOnlyList<Milestone> milestones,
+        IReadOnlyList<Ticket> tickets,
+        ProjectActuals actuals,
+        HealthRules rules,
+        DateTimeOffset asOf)
+    {
+        var day = DateOnly.FromDateTime(asOf.UtcDateTime);
+        var ev = EarnedValueCalculator.Compute(project, milestones, actuals.ActualCost, day);
+        var raw = new (HealthFactor Factor, decimal? Score, string Reason)[]
         {
-            if (t.Date <= day && (lastEntry is null || t.Date > lastEntry))
-            {
-                lastEntry = t.Date;
-            }
-        }
-
-        var raw = new List<(HealthFactor Factor, decimal? Score, string Reason)>(4)
-        {
-            Schedule(project, input.Milestones, ev, rules.Schedule, day),
+            Schedule(project, milestones, ev, rules.Schedule, day),
             Budget(ev, rules.Budget),
-            Tickets(input.Tickets, rules.Tickets, asOf),
-            Staleness(project, lastEntry, rules.Staleness, asOf, day),
+            Tickets(tickets, rules.Tickets, asOf),
+            Staleness(project, actuals.LastTimeEntry, rules.Staleness, asOf, day),
         };
 
         return Combine(project, raw, ev, rules, asOf);
@@ -42,7 +45,7 @@ public static class ProjectHealthCalculator
 
     private static ProjectHealth Combine(
         Project project,
-        List<(HealthFactor Factor, decimal? Score, string Reason)> raw,
+        (HealthFactor Factor, decimal? Score, string Reason)[] raw,
         EarnedValueResult ev,
         HealthRules rules,
         DateTimeOffset asOf)
@@ -56,7 +59,8 @@ public static class ProjectHealthCalculator
             }
         }
 
-        var factors = new List<FactorResult>(raw.Count);
+        var factors = new FactorResult[raw.Length];
+        var i = 0;
         var total = 0m;
         foreach (var (factor, score, reason) in raw)
         {
@@ -64,7 +68,7 @@ public static class ProjectHealthCalculator
             var effective = score is not null && dataWeight > 0m ? weight / dataWeight : 0m;
             var contribution = score is { } s ? s * effective : 0m;
             total += contribution;
-            factors.Add(new FactorResult(factor, score is not null, score, weight, effective, contribution, reason));
+            factors[i++] = new FactorResult(factor, score is not null, score, weight, effective, contribution, reason);
         }
 
         decimal? finalScore = null;
@@ -82,7 +86,16 @@ public static class ProjectHealthCalculator
         }
         else
         {
-            var worst = factors.Where(f => f.HasData && f.PointsLost > 0m).OrderByDescending(f => f.PointsLost).ThenBy(f => f.Factor).FirstOrDefault();
+            // The factor losing the most weighted points; ties go to the first in factor order.
+            FactorResult? worst = null;
+            foreach (var f in factors)
+            {
+                if (f.HasData && f.PointsLost > 0m && (worst is null || f.PointsLost > worst.PointsLost))
+                {
+                    worst = f;
+                }
+            }
+
             topReason = worst?.Reason ?? "On track";
         }
 
@@ -102,26 +115,33 @@ public static class ProjectHealthCalculator
 
     private static (HealthFactor, decimal?, string) Schedule(Project project, IReadOnlyList<Milestone> milestones, EarnedValueResult ev, ScheduleRules rules, DateOnly day)
     {
-        var overdue = new List<(string Name, int Days)>();
+        List<(string Name, int Days)>? overdue = null;
         foreach (var m in milestones)
         {
             var done = m.ActualDate is { } actual && actual <= day || m.PercentComplete >= 100m;
             var late = day.DayNumber - m.PlannedDate.DayNumber;
             if (!done && late > rules.OverdueGraceDays)
             {
-                overdue.Add((m.Name, late));
+                (overdue ??= []).Add((m.Name, late));
             }
         }
 
         if (project.IsActive && project.DueDate is { } due && project.PercentComplete < 100m)
         {
             var late = day.DayNumber - due.DayNumber;
-            var allMilestonesDone = milestones.Count > 0 && milestones.All(m => m.PercentComplete >= 100m);
+            var allMilestonesDone = milestones.Count > 0;
+            foreach (var m in milestones)
+            {
+                allMilestonesDone &= m.PercentComplete >= 100m;
+            }
+
             if (late > rules.OverdueGraceDays && !allMilestonesDone)
             {
-                overdue.Add(("the due date", late));
+                (overdue ??= []).Add(("the due date", late));
             }
         }
+
+        overdue ??= [];
 
         if (ev.Spi is null && overdue.Count == 0)
         {

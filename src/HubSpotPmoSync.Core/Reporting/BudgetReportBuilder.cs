@@ -14,7 +14,7 @@ public static class BudgetReportBuilder
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(health);
 
-        var links = new LinkIndex(model.Links);
+        var links = LinkIndex.For(model, health.Links);
         var deals = model.Deals.Where(d => !d.Archived).ToDictionary(d => d.Id, StringComparer.Ordinal);
         var companies = model.Companies.ToDictionary(c => c.Id, StringComparer.Ordinal);
         var projects = model.Projects.Where(p => !p.Archived).ToDictionary(p => p.Id, StringComparer.Ordinal);

@@ -41,7 +41,7 @@ public static class BudgetReportRenderer
             CsvLine(sb,
             [
                 "total", "", "", "", CsvText(t.Currency), "", Num(t.Sold), Num(t.Budget), Num(t.Ac), Num(t.Eac), Num(t.Vac), Num(t.ForecastMargin),
-                "", "", "", "", "", "", CsvText($"{t.Lines} lines, {t.LinesWithoutEac} without EAC, {t.FlaggedLines} flagged"),
+                "", "", "", "", "", "", CsvText($"lines: {t.Lines}; without EAC: {t.LinesWithoutEac}; flagged: {t.FlaggedLines}"),
             ]);
         }
 
@@ -212,17 +212,17 @@ public static class BudgetReportRenderer
         var total = RagOrder.Sum(r => report.RagCounts.GetValueOrDefault(r));
         var width = RagOrder.Length * (barWidth + gap) + gap;
         sb.Append("<figure><figcaption>Portfolio RAG (").Append(total).Append(" projects)</figcaption>\n");
-        sb.Append(CultureInfo.InvariantCulture, $"<svg class=\"chart chart-rag\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{chartHeight + 40}\" viewBox=\"0 0 {width} {chartHeight + 40}\" role=\"img\" aria-label=\"Projects per RAG status\">\n");
+        sb.Append(CultureInfo.InvariantCulture, $"<svg class=\"chart chart-rag\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{chartHeight + 54}\" viewBox=\"0 0 {width} {chartHeight + 54}\" role=\"img\" aria-label=\"Projects per RAG status\">\n");
         for (var i = 0; i < RagOrder.Length; i++)
         {
             var rag = RagOrder[i];
             var count = report.RagCounts.GetValueOrDefault(rag);
             var height = (int)Math.Round((double)count / max * chartHeight);
             var x = gap + i * (barWidth + gap);
-            var y = 10 + chartHeight - height;
+            var y = 24 + chartHeight - height;
             sb.Append(CultureInfo.InvariantCulture, $"<rect class=\"rag-bar rag-{rag.Name()}\" x=\"{x}\" y=\"{y}\" width=\"{barWidth}\" height=\"{height}\"><title>{rag.Name()}: {count}</title></rect>\n");
-            sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{x + barWidth / 2}\" y=\"{Math.Max(20, y - 3)}\" text-anchor=\"middle\">{count}</text>\n");
-            sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{x + barWidth / 2}\" y=\"{chartHeight + 28}\" text-anchor=\"middle\">{rag.Name()}</text>\n");
+            sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{x + barWidth / 2}\" y=\"{y - 4}\" text-anchor=\"middle\">{count}</text>\n");
+            sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{x + barWidth / 2}\" y=\"{chartHeight + 42}\" text-anchor=\"middle\">{rag.Name()}</text>\n");
         }
 
         sb.Append("</svg></figure>\n");

@@ -38,7 +38,7 @@ public sealed record HealthReport(DateTimeOffset AsOf, IReadOnlyList<HealthRepor
         ArgumentNullException.ThrowIfNull(health);
         ArgumentNullException.ThrowIfNull(rollups);
 
-        var links = new LinkIndex(model.Links);
+        var links = LinkIndex.For(model, health.Links);
         var companies = model.Companies.ToDictionary(c => c.Id, StringComparer.Ordinal);
         var projects = model.Projects.ToDictionary(p => p.Id, StringComparer.Ordinal);
         var rows = new List<HealthReportRow>(health.Projects.Count);

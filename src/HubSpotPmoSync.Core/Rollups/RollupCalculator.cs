@@ -16,7 +16,7 @@ public static class RollupCalculator
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(health);
 
-        var links = new LinkIndex(model.Links);
+        var links = LinkIndex.For(model, health.Links);
         var byId = new Dictionary<string, ProjectHealth>(health.Projects.Count, StringComparer.Ordinal);
         foreach (var p in health.Projects)
         {
@@ -25,9 +25,12 @@ public static class RollupCalculator
 
         var projects = model.Projects.Where(p => !p.Archived).ToDictionary(p => p.Id, StringComparer.Ordinal);
 
-        var deals = new List<DealRollup>();
-        foreach (var deal in model.Deals.Where(d => !d.Archived).OrderBy(d => d.Id, StringComparer.Ordinal))
+        // Deals and companies are independent of each other: rolled up in parallel into fixed slots (deterministic order).
+        var dealList = model.Deals.Where(d => !d.Archived).OrderBy(d => d.Id, StringComparer.Ordinal).ToArray();
+        var deals = new DealRollup[dealList.Length];
+        Parallel.For(0, dealList.Length, i =>
         {
+            var deal = dealList[i];
             var members = new List<(Project Project, ProjectHealth Health)>();
             foreach (var id in links.Linked(EntityKind.Deal, deal.Id, EntityKind.Project))
             {
@@ -38,12 +41,14 @@ public static class RollupCalculator
             }
 
             members.Sort((a, b) => string.CompareOrdinal(a.Project.Code, b.Project.Code));
-            deals.Add(new DealRollup(deal.Id, deal.Name, members.Select(m => m.Project.Id).ToList(), Worst(members), Lowest(members), Totals(members)));
-        }
+            deals[i] = new DealRollup(deal.Id, deal.Name, Ids(members), Worst(members), Lowest(members), Totals(members));
+        });
 
-        var companies = new List<CompanyRollup>();
-        foreach (var company in model.Companies.Where(c => !c.Archived).OrderBy(c => c.Id, StringComparer.Ordinal))
+        var companyList = model.Companies.Where(c => !c.Archived).OrderBy(c => c.Id, StringComparer.Ordinal).ToArray();
+        var companies = new CompanyRollup[companyList.Length];
+        Parallel.For(0, companyList.Length, i =>
         {
+            var company = companyList[i];
             var seen = new HashSet<string>(StringComparer.Ordinal);
             var members = new List<(Project Project, ProjectHealth Health)>();
             var dealIds = new HashSet<string>(StringComparer.Ordinal);
@@ -78,19 +83,27 @@ public static class RollupCalculator
             }
 
             members.Sort((a, b) => string.CompareOrdinal(a.Project.Code, b.Project.Code));
-            companies.Add(new CompanyRollup(
-                company.Id,
-                company.Name,
-                members.Select(m => m.Project.Id).ToList(),
-                members.Count,
-                members.Count(m => m.Health.Rag.IsAtRisk()),
-                dealIds.Count,
-                Worst(members),
-                Lowest(members),
-                Totals(members)));
-        }
+            var atRisk = 0;
+            foreach (var m in members)
+            {
+                atRisk += m.Health.Rag.IsAtRisk() ? 1 : 0;
+            }
+
+            companies[i] = new CompanyRollup(company.Id, company.Name, Ids(members), members.Count, atRisk, dealIds.Count, Worst(members), Lowest(members), Totals(members));
+        });
 
         return new PortfolioRollup(deals, companies);
+    }
+
+    private static string[] Ids(List<(Project Project, ProjectHealth Health)> members)
+    {
+        var ids = new string[members.Count];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            ids[i] = members[i].Project.Id;
+        }
+
+        return ids;
     }
 
     private static Rag Worst(List<(Project Project, ProjectHealth Health)> members)
@@ -125,13 +138,14 @@ public static class RollupCalculator
 
     private static List<CurrencyTotals> Totals(List<(Project Project, ProjectHealth Health)> members)
     {
-        var totals = new SortedDictionary<string, CurrencyTotals>(StringComparer.Ordinal);
+        // Few currencies per deal or company: a list beats a sorted dictionary here.
+        var totals = new List<CurrencyTotals>(1);
         foreach (var (project, health) in members)
         {
-            var currency = project.Currency;
-            var t = totals.GetValueOrDefault(currency) ?? new CurrencyTotals(currency, 0, 0m, 0m, 0m, 0);
             var ev = health.EarnedValue;
-            totals[currency] = t with
+            var index = totals.FindIndex(t => string.Equals(t.Currency, project.Currency, StringComparison.Ordinal));
+            var t = index >= 0 ? totals[index] : new CurrencyTotals(project.Currency, 0, 0m, 0m, 0m, 0);
+            t = t with
             {
                 Projects = t.Projects + 1,
                 Budget = t.Budget + (Money.Round(ev.Bac) ?? 0m),
@@ -139,8 +153,21 @@ public static class RollupCalculator
                 Vac = t.Vac + (ev.Eac is not null ? Money.Round(ev.Bac!.Value) - Money.Round(ev.Eac.Value) : 0m),
                 ProjectsWithoutEac = t.ProjectsWithoutEac + (ev.Eac is null ? 1 : 0),
             };
+            if (index >= 0)
+            {
+                totals[index] = t;
+            }
+            else
+            {
+                totals.Add(t);
+            }
         }
 
-        return totals.Values.ToList();
+        if (totals.Count > 1)
+        {
+            totals.Sort((a, b) => string.CompareOrdinal(a.Currency, b.Currency));
+        }
+
+        return totals;
     }
 }
