@@ -67,6 +67,11 @@ public sealed class DeliveryEntityFactory
             r.Archived);
     }
 
+    /// <remarks>
+    /// HubSpot's <c>updatedAt</c> is deliberately not carried into <see cref="Project.UpdatedAt"/>: it also moves when
+    /// the worker itself writes health back, so staleness fed from it would reset with every push (a feedback loop).
+    /// Staleness counts time entries and the project's start instead.
+    /// </remarks>
     public static Project ToProject(StoredRecord r) =>
         new(
             r.Id,
@@ -78,8 +83,7 @@ public sealed class DeliveryEntityFactory
             Decimal(r, "budget"),
             Text(r, "currency") ?? "",
             Decimal(r, "percent_complete") ?? 0m,
-            r.Archived,
-            UpdatedAt: r.UpdatedAt);
+            r.Archived);
 
     private static Dictionary<(string, string), CrmPipelineStage> Index(IReadOnlyList<CrmPipeline> pipelines)
     {

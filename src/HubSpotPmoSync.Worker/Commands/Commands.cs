@@ -8,6 +8,12 @@ internal static class CommandsCatalog
 {
     public static IEnumerable<Command> All(CommandEnvironment env)
     {
+        yield return SyncCommand.Create(env);
+        yield return SchemaCommand.Create(env);
+        yield return ImportCommand.Create(env);
+        yield return HealthCommand.Create(env);
+        yield return BudgetCommand.Create(env);
+        yield return DlqCommand.Create(env);
         yield return MappingsCommand.Create(env);
         yield return ExportCommand.Create(env);
         yield return StatusCommand.Create(env);

@@ -1,5 +1,6 @@
 using HubSpotPmoSync.Core.Crm;
 using HubSpotPmoSync.Core.Sync;
+using HubSpotPmoSync.Worker.Cycle;
 using HubSpotPmoSync.Worker.Hosting;
 using HubSpotPmoSync.Worker.Scheduling;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,6 +36,13 @@ internal static class HubSpotPmoSyncHostBuilderExtensions
             sp.GetRequiredService<MappingProvider>().Mappings,
             sp.GetRequiredService<IOptions<SyncOptions>>().Value,
             sp.GetRequiredService<TimeProvider>()));
+
+        services.AddOptions<HealthOptions>()
+            .Bind(configuration.GetSection(HealthOptions.SectionName))
+            .Validate(o => !string.IsNullOrWhiteSpace(o.RulesPath), "Health:RulesPath must name a file.")
+            .ValidateOnStart();
+        services.TryAddSingleton<HealthRulesProvider>();
+        services.TryAddSingleton<DeliveryCycle>();
 
         services.AddOptions<SyncScheduleOptions>()
             .Bind(configuration.GetSection(SyncScheduleOptions.SectionName))

@@ -39,6 +39,9 @@ internal static class WorkerHost
         {
             // One-shot commands speak through their output; only warnings and errors are logged.
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
+
+            // A start failure (e.g. invalid options) is reported by the command itself, once and without a stack trace.
+            builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         }
 
         builder.AddHubSpotPmoSync();

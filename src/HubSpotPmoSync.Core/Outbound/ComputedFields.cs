@@ -1,0 +1,148 @@
+using System.Globalization;
+using HubSpotPmoSync.Core.Delivery;
+using HubSpotPmoSync.Core.Health;
+using HubSpotPmoSync.Core.Rollups;
+
+namespace HubSpotPmoSync.Core.Outbound;
+
+/// <summary>
+/// The values the product computes for HubSpot, keyed by the local field names the mappings use
+/// (<c>health_status</c>, <c>delivery_health</c> …), as HubSpot strings: numbers invariant with a fixed number of
+/// decimals, enumerations in lower case, null where nothing can be said. Pure: the same inputs give the same strings,
+/// so an unchanged portfolio produces no write.
+/// </summary>
+public static class ComputedFields
+{
+    public const string HealthStatus = "health_status";
+    public const string HealthScore = "health_score";
+    public const string HealthReasons = "health_reasons";
+    public const string HealthTrend = "health_trend";
+    public const string HealthBudget = "health_budget";
+    public const string HealthActualCost = "health_actual_cost";
+    public const string HealthEac = "health_eac";
+    public const string HealthCpi = "health_cpi";
+    public const string HealthSpi = "health_spi";
+
+    /// <summary>Pushed only together with another changed health value of the same project (see the cycle).</summary>
+    public const string LastSyncedAt = "last_synced_at";
+
+    public const string DeliveryHealth = "delivery_health";
+    public const string DeliveryHealthReason = "delivery_health_reason";
+    public const string ActiveProjects = "active_projects";
+    public const string AtRiskProjects = "at_risk_projects";
+    public const string BudgetVariance = "budget_variance";
+
+    /// <summary>Values per record of each kind: kind → record id → local field → HubSpot string.</summary>
+    public static IReadOnlyDictionary<EntityKind, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string?>>> Compute(
+        DeliveryModelSnapshot model, PortfolioHealth health, PortfolioRollup rollup, DateTimeOffset asOf)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(health);
+        ArgumentNullException.ThrowIfNull(rollup);
+        var byId = health.ById();
+        var active = model.Projects.Where(p => p.IsActive).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+
+        var projects = health.Projects.ToDictionary(
+            p => p.ProjectId,
+            p => (IReadOnlyDictionary<string, string?>)ForProject(p, asOf),
+            StringComparer.Ordinal);
+
+        var deals = rollup.Deals.ToDictionary(
+            d => d.DealId,
+            d => (IReadOnlyDictionary<string, string?>)ForRollup(d.WorstRag, d.ProjectIds, d.ProjectIds.Count(active.Contains), d.Totals, byId),
+            StringComparer.Ordinal);
+
+        var companies = rollup.Companies.ToDictionary(
+            c => c.CompanyId,
+            c => (IReadOnlyDictionary<string, string?>)ForCompany(c, byId),
+            StringComparer.Ordinal);
+
+        return new Dictionary<EntityKind, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string?>>>
+        {
+            [EntityKind.Project] = projects,
+            [EntityKind.Deal] = deals,
+            [EntityKind.Company] = companies,
+        };
+    }
+
+    private static Dictionary<string, string?> ForProject(ProjectHealth p, DateTimeOffset asOf)
+    {
+        var ev = p.EarnedValue;
+        return new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            [HealthStatus] = p.Rag.Name(),
+            [HealthScore] = Fixed(p.Score, 1),
+            [HealthReasons] = Reasons(p),
+            [HealthTrend] = p.Trend == Health.HealthTrend.Unknown ? null : p.Trend.Name(),
+            [HealthBudget] = Fixed(ev.Bac, 2),
+            [HealthActualCost] = Fixed(ev.Ac, 2),
+            [HealthEac] = Fixed(ev.Eac, 2),
+            [HealthCpi] = Fixed(ev.Cpi, 2),
+            [HealthSpi] = Fixed(ev.Spi, 2),
+            [LastSyncedAt] = asOf.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+        };
+    }
+
+    private static Dictionary<string, string?> ForCompany(CompanyRollup c, IReadOnlyDictionary<string, ProjectHealth> byId)
+    {
+        var values = ForRollup(c.WorstRag, c.ProjectIds, c.ActiveProjects, c.Totals, byId);
+        values[AtRiskProjects] = c.AtRiskProjects.ToString(CultureInfo.InvariantCulture);
+        return values;
+    }
+
+    private static Dictionary<string, string?> ForRollup(
+        Rag worst, IReadOnlyList<string> projectIds, int active, IReadOnlyList<CurrencyTotals> totals, IReadOnlyDictionary<string, ProjectHealth> byId)
+    {
+        var projects = projectIds.Select(id => byId.GetValueOrDefault(id)).OfType<ProjectHealth>().ToList();
+        var atRisk = projects.Count(p => p.Rag is Rag.Red or Rag.Amber);
+        var worstProject = projects
+            .OrderByDescending(p => p.Rag.Severity())
+            .ThenBy(p => p.Score ?? decimal.MaxValue)
+            .ThenBy(p => p.ProjectCode, StringComparer.Ordinal)
+            .FirstOrDefault();
+
+        string reason;
+        if (worstProject is null)
+        {
+            reason = "No projects";
+        }
+        else
+        {
+            var counts = string.Join(", ", projects.GroupBy(p => p.Rag).OrderByDescending(g => g.Key.Severity()).Select(g => $"{g.Count()} {g.Key.Name()}"));
+            reason = $"{projects.Count} project{(projects.Count == 1 ? "" : "s")} ({counts}); worst {worstProject.ProjectCode}: {worstProject.TopReason}";
+        }
+
+        // A single number property cannot hold several currencies: the variance is given only when every project
+        // shares one currency; otherwise the reason lists the variance per currency and the number stays empty.
+        string? variance = null;
+        var withVac = totals.Where(t => t.Projects > t.ProjectsWithoutEac).ToList();
+        if (totals.Count == 1 && withVac.Count == 1)
+        {
+            variance = Fixed(withVac[0].Vac, 2);
+        }
+        else if (totals.Count > 1)
+        {
+            reason += "; variance by currency: " + string.Join(", ", totals.Select(t => $"{t.Currency} {t.Vac.ToString("0.00", CultureInfo.InvariantCulture)}"));
+        }
+
+        return new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            [DeliveryHealth] = worst.Name(),
+            [DeliveryHealthReason] = Truncate(reason, 1000),
+            [ActiveProjects] = active.ToString(CultureInfo.InvariantCulture),
+            [AtRiskProjects] = atRisk.ToString(CultureInfo.InvariantCulture),
+            [BudgetVariance] = variance,
+        };
+    }
+
+    private static string Reasons(ProjectHealth p)
+    {
+        var lines = p.Factors.Where(f => f.HasData).OrderByDescending(f => f.PointsLost).Select(f => f.Reason).ToList();
+        return Truncate(lines.Count == 0 ? p.TopReason : string.Join("\n", lines), 4000);
+    }
+
+    private static string? Fixed(decimal? value, int decimals) =>
+        value is { } v ? Math.Round(v, decimals, MidpointRounding.AwayFromZero).ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) : null;
+
+    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
+}

@@ -1,0 +1,37 @@
+using System.CommandLine;
+using HubSpotPmoSync.Worker.Cli;
+using HubSpotPmoSync.Worker.Cycle;
+using HubSpotPmoSync.Worker.Hosting;
+using HubSpotPmoSync.Worker.Progress;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HubSpotPmoSync.Worker.Commands;
+
+/// <summary><c>sync [--full] [--dry-run] [--object T] [--no-push]</c>: one cycle with a progress display and a summary.</summary>
+internal static class SyncCommand
+{
+    public static Command Create(CommandEnvironment env)
+    {
+        var full = new Option<bool>("--full") { Description = "Full reconcile: list every record again and sweep archived records." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan (creates, updates per field old -> new, associations, totals) and write nothing anywhere." };
+        var obj = ObjectKindOption.Create("Pull only this object type (scoring and push still cover the portfolio).");
+        var noPush = new Option<bool>("--no-push") { Description = "Pull only: no kickoff, scoring or write-back." };
+        var command = new Command("sync", "Run one sync cycle: pull, kick off projects, score, roll up and push.") { full, dryRun, obj, noPush };
+        command.SetAction((parse, cancellationToken) => CommandLine.Guard(env, async () =>
+        {
+            var kind = ObjectKindOption.Parse(parse.GetValue(obj));
+            var request = new CycleRequest(parse.GetValue(full), kind is { } k ? [k] : null, parse.GetValue(dryRun), !parse.GetValue(noPush));
+            using var host = WorkerHost.CreateBuilder(env).Build();
+            var cycle = host.Services.GetRequiredService<DeliveryCycle>();
+            var mappings = host.Services.GetRequiredService<MappingProvider>().Mappings;
+            await host.StartAsync(cancellationToken);
+
+            var kinds = request.Objects ?? mappings.Objects.Keys.Order().ToList();
+            var report = await SyncProgressDisplay.RunAsync(env, kinds, progress => cycle.RunAsync(request, progress, cancellationToken));
+            await env.Output.WriteAsync(CycleText.Render(report));
+            await host.StopAsync(CancellationToken.None);
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+}
