@@ -1,4 +1,3 @@
-using System.Globalization;
 using HubSpotPmoSync.Emulator.Runtime;
 using HubSpotPmoSync.Emulator.Seed;
 
@@ -81,7 +80,4 @@ public sealed class EmulatorControl
     public int BulkUpdate(string objectType, IReadOnlyDictionary<string, string?> properties, int? count = null,
         IEnumerable<string>? ids = null, DateTimeOffset? at = null) =>
         _rt.Store.BulkUpdate(objectType, properties, count, ids?.ToList(), at?.ToUnixTimeMilliseconds());
-
-    internal string Describe() => string.Create(CultureInfo.InvariantCulture,
-        $"tier={_rt.Limiter.Limits.Name} scale={_rt.Limiter.TimeScale} lag={_rt.Store.IndexLag.TotalMilliseconds}ms faults={_rt.Faults.Spec ?? "none"}");
 }

@@ -23,6 +23,15 @@ internal sealed class SearchApi(EmulatorRuntime rt)
     private static readonly string[] Operators =
         ["EQ", "NEQ", "LT", "LTE", "GT", "GTE", "BETWEEN", "IN", "NOT_IN", "HAS_PROPERTY", "NOT_HAS_PROPERTY", "CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN"];
 
+    [ThreadStatic]
+    private static RecordView[]? _threadMatches;
+
+    [ThreadStatic]
+    private static NumericKey[]? _threadKeys;
+
+    [ThreadStatic]
+    private static int[]? _threadOrder;
+
     private CrmStore Store => rt.Store;
 
     public Reply Search(ApiRequest req)
@@ -106,8 +115,10 @@ internal sealed class SearchApi(EmulatorRuntime rt)
         var queryMatch = string.IsNullOrWhiteSpace(query) ? null : CompileQuery(t, query);
         var (sortProp, descending) = Sort(t, body);
 
+        // Per-thread buffers: a search over 100k+ records must not allocate large arrays every time (LOH churn).
         var now = Store.Clock.NowMs;
-        var matches = new List<RecordView>();
+        var matches = _threadMatches ??= new RecordView[1024];
+        var count = 0;
         foreach (var r in t.Records)
         {
             if (CrmStore.SearchView(r, now) is not { Archived: false } v)
@@ -115,7 +126,7 @@ internal sealed class SearchApi(EmulatorRuntime rt)
                 continue;
             }
 
-            if (compiled.Count > 0 && !compiled.Exists(group => group.TrueForAll(f => f(v))))
+            if (compiled.Count > 0 && !AnyGroupMatches(compiled, v))
             {
                 continue;
             }
@@ -125,27 +136,29 @@ internal sealed class SearchApi(EmulatorRuntime rt)
                 continue;
             }
 
-            matches.Add(v);
+            if (count == matches.Length)
+            {
+                Array.Resize(ref matches, count * 2);
+                _threadMatches = matches;
+            }
+
+            matches[count++] = v;
         }
 
-        if (sortProp is not null)
-        {
-            SortMatches(t, matches, sortProp, descending);
-        }
-
-        var end = Math.Min(Math.Min(matches.Count, after + limit), MaxResults);
-        return Reply.Json(200, w =>
+        var order = sortProp is null ? null : SortMatches(t, matches, count, sortProp, descending);
+        var end = Math.Min(Math.Min(count, after + limit), MaxResults);
+        var reply = Reply.Json(200, w =>
         {
             w.WriteStartObject();
-            w.WriteNumber("total", matches.Count);
+            w.WriteNumber("total", count);
             w.WriteStartArray("results");
             for (var i = after; i < end; i++)
             {
-                ObjectWriter.Write(w, Store, t, matches[i], props);
+                ObjectWriter.Write(w, Store, t, matches[order is null ? i : order[i]], props);
             }
 
             w.WriteEndArray();
-            if (after + limit < matches.Count && limit > 0)
+            if (after + limit < count && limit > 0)
             {
                 w.WriteStartObject("paging");
                 w.WriteStartObject("next");
@@ -156,6 +169,8 @@ internal sealed class SearchApi(EmulatorRuntime rt)
 
             w.WriteEndObject();
         });
+        Array.Clear(matches, 0, count);
+        return reply;
     }
 
     private static ApiException Limit(string message) => ApiException.Validation(message, new ErrorDetail(message, "TOO_MANY_FILTERS"));
@@ -198,51 +213,90 @@ internal sealed class SearchApi(EmulatorRuntime rt)
         return (p, descending);
     }
 
-    private void SortMatches(ObjectTypeDef t, List<RecordView> matches, PropertyDef p, bool descending)
+    private static bool AnyGroupMatches(List<List<Func<RecordView, bool>>> groups, RecordView v)
     {
-        var ids = matches.Select(m => m.Id).ToArray();
-        var order = Enumerable.Range(0, matches.Count).ToArray();
-        Comparison<int> compare;
+        foreach (var group in groups)
+        {
+            var all = true;
+            foreach (var f in group)
+            {
+                if (!f(v))
+                {
+                    all = false;
+                    break;
+                }
+            }
+
+            if (all)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The order of the matches sorted by one property; missing values last; ties by id ascending (matches arrive in id order).</summary>
+    private int[] SortMatches(ObjectTypeDef t, RecordView[] matches, int n, PropertyDef p, bool descending)
+    {
+        var order = _threadOrder is { } o && o.Length >= n ? o : (_threadOrder = new int[Math.Max(n, 1024)]);
         if (p.IsNumeric || p.IsTime)
         {
-            var keys = matches.Select(m => Store.NumericValue(t, p, m)).ToArray();
-            compare = (a, b) =>
+            var keyed = _threadKeys is { } k && k.Length >= n ? k : (_threadKeys = new NumericKey[Math.Max(n, 1024)]);
+            for (var i = 0; i < n; i++)
             {
-                int c;
-                if (keys[a] is null || keys[b] is null)
-                {
-                    c = keys[a] is null ? (keys[b] is null ? 0 : 1) : -1;
-                    return c != 0 ? c : ids[a].CompareTo(ids[b]);
-                }
+                var key = Store.NumericValue(t, p, matches[i]);
+                keyed[i] = new NumericKey(key is { } d ? (descending ? -d : d) : double.PositiveInfinity, key is null, i);
+            }
 
-                c = keys[a]!.Value.CompareTo(keys[b]!.Value);
-                c = descending ? -c : c;
-                return c != 0 ? c : ids[a].CompareTo(ids[b]);
-            };
+            Array.Sort(keyed, 0, n, NumericKeyComparer.Instance);
+            for (var i = 0; i < n; i++)
+            {
+                order[i] = keyed[i].Index;
+            }
+
+            return order;
         }
-        else
+
+        var keys = new string?[n];
+        for (var i = 0; i < n; i++)
         {
-            var keys = matches.Select(m => Store.Value(t, p, m)).ToArray();
-            var comparer = p.IsEnumeration ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
-            compare = (a, b) =>
-            {
-                int c;
-                if (keys[a] is null || keys[b] is null)
-                {
-                    c = keys[a] is null ? (keys[b] is null ? 0 : 1) : -1;
-                    return c != 0 ? c : ids[a].CompareTo(ids[b]);
-                }
-
-                c = comparer.Compare(keys[a], keys[b]);
-                c = descending ? -c : c;
-                return c != 0 ? c : ids[a].CompareTo(ids[b]);
-            };
+            keys[i] = Store.Value(t, p, matches[i]);
+            order[i] = i;
         }
 
-        Array.Sort(order, compare);
-        var sorted = order.Select(i => matches[i]).ToList();
-        matches.Clear();
-        matches.AddRange(sorted);
+        var comparer = p.IsEnumeration ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
+        Array.Sort(order, 0, n, Comparer<int>.Create((a, b) =>
+        {
+            if (keys[a] is null || keys[b] is null)
+            {
+                var m = keys[a] is null ? (keys[b] is null ? 0 : 1) : -1;
+                return m != 0 ? m : a.CompareTo(b);
+            }
+
+            var c = comparer.Compare(keys[a], keys[b]);
+            c = descending ? -c : c;
+            return c != 0 ? c : a.CompareTo(b);
+        }));
+        return order;
+    }
+
+    private readonly record struct NumericKey(double Key, bool Missing, int Index);
+
+    private sealed class NumericKeyComparer : IComparer<NumericKey>
+    {
+        public static readonly NumericKeyComparer Instance = new();
+
+        public int Compare(NumericKey x, NumericKey y)
+        {
+            if (x.Missing != y.Missing)
+            {
+                return x.Missing ? 1 : -1;
+            }
+
+            var c = x.Key.CompareTo(y.Key);
+            return c != 0 ? c : x.Index.CompareTo(y.Index);
+        }
     }
 
     private static ApiException UnknownProperty(string name) =>
