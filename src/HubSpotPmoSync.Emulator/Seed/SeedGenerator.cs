@@ -164,7 +164,7 @@ internal sealed class SeedGenerator(CrmStore store, PropertiesApi properties)
             var dealName = store.Value(deals, deals.Properties["dealname"], RecordView.Of(d.Deal));
             var budget = Math.Round(d.Amount * (decimal)(0.6 + (rnd.NextDouble() * 0.4)) / 100m) * 100m;
             var project = Create(projects, NextCreated(), now, rnd, ("hs_name", dealName), ("hs_pipeline", "default"), ("hs_pipeline_stage", stageId),
-                ("project_code", $"PRJ-{DateTimeOffset.FromUnixTimeMilliseconds(start).Year}-{seq:000}"),
+                ("project_code", $"PRJ-{seq:0000}"),
                 ("project_budget", budget.ToString(CultureInfo.InvariantCulture)), ("project_currency", d.Currency),
                 ("project_start_date", Date(start)), ("project_due_date", Date(due)),
                 ("project_percent_complete", percent.ToString(CultureInfo.InvariantCulture)), ("project_status", status),
