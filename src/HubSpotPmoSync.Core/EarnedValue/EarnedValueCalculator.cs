@@ -70,7 +70,7 @@ public static class EarnedValueCalculator
                 plannedWeight += m.Weight;
             }
 
-            earnedWeight += m.Weight * Math.Clamp(m.PercentComplete, 0m, 100m) / 100m;
+            earnedWeight += m.Weight * Math.Clamp(m.PercentComplete, 0m, 100m) * 0.01m;
         }
 
         var bac = project.Budget;
@@ -104,11 +104,11 @@ public static class EarnedValueCalculator
             else
             {
                 evMethod = EarnedValueMethod.ProjectPercentComplete;
-                ev = budget * Math.Clamp(project.PercentComplete, 0m, 100m) / 100m;
-                if (project.StartDate is { } start && project.DueDate is { } due && due >= start)
+                ev = budget * earnedShare;
+                if (plannedShare is not null)
                 {
                     pvMethod = PlannedValueMethod.Linear;
-                    pv = budget * LinearShare(start, due, asOf);
+                    pv = budget * plannedShare!.Value;
                 }
                 else
                 {
@@ -204,7 +204,7 @@ public static class EarnedValueCalculator
             return (plannedWeight / totalWeight, earnedWeight / totalWeight);
         }
 
-        var earned = Math.Clamp(project.PercentComplete, 0m, 100m) / 100m;
+        var earned = Math.Clamp(project.PercentComplete, 0m, 100m) * 0.01m;
         return project.StartDate is { } start && project.DueDate is { } due && due >= start
             ? (LinearShare(start, due, asOf), earned)
             : (null, earned);
