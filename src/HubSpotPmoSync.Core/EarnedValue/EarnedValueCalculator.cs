@@ -70,7 +70,7 @@ public static class EarnedValueCalculator
                 plannedWeight += m.Weight;
             }
 
-            earnedWeight += m.Weight * Math.Clamp(m.PercentComplete, 0m, 100m) / 100m;
+            earnedWeight += m.Weight * Math.Clamp(m.PercentComplete, 0m, 100m) * 0.01m;
         }
 
         var bac = project.Budget;
@@ -79,8 +79,10 @@ public static class EarnedValueCalculator
         var pvMethod = PlannedValueMethod.None;
         var evMethod = EarnedValueMethod.None;
 
-        // SPI is a ratio of shares: it is defined without a budget, from planned and earned percentages.
-        var (plannedShare, earnedShare) = Shares(project, milestoneCount, totalWeight, plannedWeight, earnedWeight, asOf);
+        // Planned and earned shares of the work as fractions (numerator, denominator): divisions are done once, on
+        // short operands (decimal division by a 28-digit quotient such as a CPI is slow). SPI is a ratio of shares,
+        // so it is defined without a budget too.
+        var (plannedNum, plannedDen, earnedNum, earnedDen) = Shares(project, milestoneCount, totalWeight, plannedWeight, earnedWeight, asOf);
 
         if (bac is null)
         {
@@ -97,18 +99,18 @@ public static class EarnedValueCalculator
             if (milestoneCount > 0)
             {
                 pvMethod = PlannedValueMethod.Milestones;
-                pv = budget * plannedWeight / totalWeight;
+                pv = budget * plannedNum!.Value / plannedDen;
                 evMethod = EarnedValueMethod.Milestones;
-                ev = budget * earnedWeight / totalWeight;
+                ev = budget * earnedNum / earnedDen;
             }
             else
             {
                 evMethod = EarnedValueMethod.ProjectPercentComplete;
-                ev = budget * Math.Clamp(project.PercentComplete, 0m, 100m) / 100m;
-                if (project.StartDate is { } start && project.DueDate is { } due && due >= start)
+                ev = budget * earnedNum / earnedDen;
+                if (plannedNum is not null)
                 {
                     pvMethod = PlannedValueMethod.Linear;
-                    pv = budget * LinearShare(start, due, asOf);
+                    pv = budget * plannedNum.Value / plannedDen;
                 }
                 else
                 {
@@ -142,13 +144,13 @@ public static class EarnedValueCalculator
         }
 
         decimal? spi = null;
-        if (plannedShare is null)
+        if (plannedNum is null)
         {
             notes[EarnedValueFigure.Spi] = "no plan: no milestones, no start and due date";
         }
-        else if (plannedShare.Value > 0m)
+        else if (plannedNum.Value > 0m)
         {
-            spi = earnedShare / plannedShare.Value;
+            spi = earnedNum * plannedDen / (earnedDen * plannedNum.Value);
             if (bac is null)
             {
                 notes[EarnedValueFigure.Spi] = "from percent earned over percent planned (no budget)";
@@ -160,9 +162,10 @@ public static class EarnedValueCalculator
         }
 
         decimal? eac = null;
-        if (bac is not null && cpi is > 0m)
+        if (bac is > 0m && cpi is > 0m)
         {
-            eac = bac.Value / cpi.Value;
+            // BAC ÷ CPI = BAC × AC ÷ EV = AC × earnedDen ÷ earnedNum: the same value, one division of short operands.
+            eac = actualCost * earnedDen / earnedNum;
         }
         else
         {
@@ -196,18 +199,31 @@ public static class EarnedValueCalculator
         };
     }
 
-    /// <summary>Planned share (null without a plan) and earned share of the work, 0–1, as of the day.</summary>
-    private static (decimal? Planned, decimal Earned) Shares(Project project, int milestoneCount, decimal totalWeight, decimal plannedWeight, decimal earnedWeight, DateOnly asOf)
+    /// <summary>Planned share (numerator null without a plan) and earned share of the work as fractions, as of the day.</summary>
+    private static (decimal? PlannedNum, decimal PlannedDen, decimal EarnedNum, decimal EarnedDen) Shares(
+        Project project, int milestoneCount, decimal totalWeight, decimal plannedWeight, decimal earnedWeight, DateOnly asOf)
     {
         if (milestoneCount > 0)
         {
-            return (plannedWeight / totalWeight, earnedWeight / totalWeight);
+            return (plannedWeight, totalWeight, earnedWeight, totalWeight);
         }
 
-        var earned = Math.Clamp(project.PercentComplete, 0m, 100m) / 100m;
-        return project.StartDate is { } start && project.DueDate is { } due && due >= start
-            ? (LinearShare(start, due, asOf), earned)
-            : (null, earned);
+        var earned = Math.Clamp(project.PercentComplete, 0m, 100m) * 0.01m;
+        if (project.StartDate is { } start && project.DueDate is { } due && due >= start)
+        {
+            var (elapsed, total) = LinearDays(start, due, asOf);
+            return (elapsed, total, earned, 1m);
+        }
+
+        return (null, 1m, earned, 1m);
+    }
+
+    /// <summary>Days of a linear plan done by the end of <paramref name="asOf"/> (clamped) and the plan's days, both inclusive.</summary>
+    private static (int Elapsed, int Total) LinearDays(DateOnly start, DateOnly due, DateOnly asOf)
+    {
+        var total = due.DayNumber - start.DayNumber + 1;
+        var elapsed = asOf.DayNumber - start.DayNumber + 1;
+        return (Math.Clamp(elapsed, 0, total), total);
     }
 
     /// <summary>
