@@ -346,6 +346,19 @@ public sealed class SyncRunnerTests
     }
 
     [Fact]
+    public async Task RunAsync_FirstSync_ReadsLinksInBatchesOfAThousandRecords()
+    {
+        Seed(new SeedPortal().WithCompanies(3).WithDeals(2500).WithTickets(0).WithProjects(0));
+
+        var report = await RunAsync(new SyncRequest(Objects: [EntityKind.Deal]));
+
+        // deal → company and deal → ticket, for 3 batches of at most 1,000 deals; 25 list pages and the archived
+        // sweep; the stage metadata; the fast pass after the listing
+        Assert.Equal(new Dictionary<string, int> { ["list"] = 25 + 1, ["associations"] = 2 * 3, ["pipelines"] = 1, ["search"] = 1 }, _source.Calls);
+        Assert.Equal(_source.TotalCalls, Of(report, EntityKind.Deal).Calls);
+    }
+
+    [Fact]
     public async Task RunAsync_ObjectsSubset_SyncsOnlyThose()
     {
         Seed();
