@@ -123,7 +123,7 @@ public sealed class SyncRunner
                     await ListAsync(ct);
                 }
 
-                if (_cursor.ArchivedSweepInProgress || (reconcile && owner._options.SweepArchived))
+                if (_cursor.ArchivedSweepInProgress || ((reconcile || owner._options.SweepArchivedEveryRun) && owner._options.SweepArchived))
                 {
                     await SweepArchivedAsync(ct);
                 }

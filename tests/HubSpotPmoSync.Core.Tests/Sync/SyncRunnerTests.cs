@@ -154,6 +154,22 @@ public sealed class SyncRunnerTests
     }
 
     [Fact]
+    public async Task RunAsync_SweepArchivedEveryRun_IncrementalMarksArchives()
+    {
+        var ids = Seed();
+        var options = new SyncOptions { SweepArchivedEveryRun = true };
+        await RunAsync(options: options);
+        _source.Archive(CrmObjectTypes.Tickets, ids.Tickets[3]);
+        _time.Advance(TimeSpan.FromMinutes(5));
+
+        var report = await RunAsync(options: options);
+
+        Assert.Equal(1, Of(report, EntityKind.Ticket).Archived);
+        Assert.False(Of(report, EntityKind.Ticket).CursorAfter.ArchivedSweepInProgress);
+        await AssertStoreEqualsSourceAsync();
+    }
+
+    [Fact]
     public async Task RunAsync_RecordArchivedBeforeFirstSync_IsStoredAsArchived()
     {
         var ids = Seed();
