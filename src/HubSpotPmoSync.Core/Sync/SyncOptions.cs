@@ -30,6 +30,14 @@ public sealed class SyncOptions
     /// <value>The default value is <see langword="true"/>.</value>
     public bool SweepArchived { get; set; } = true;
 
+    /// <summary>
+    /// Whether every run (not only the full reconcile) sweeps archived records. HubSpot's search never shows archived
+    /// records and archiving does not change the modification time, so without this an archive reaches the local model
+    /// at the next full reconcile; with it, at the next run, for one list call per 100 archived records per object.
+    /// </summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool SweepArchivedEveryRun { get; set; }
+
     /// <summary>How many failing or excluded records a report lists by id (the ledger keeps all of them).</summary>
     /// <value>The default value is 20.</value>
     public int ReportedIssuesPerObject { get; set; } = 20;

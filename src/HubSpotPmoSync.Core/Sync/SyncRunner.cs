@@ -93,12 +93,18 @@ public sealed class SyncRunner
         private readonly Dictionary<string, StoredState> _dryRunOverlay = new(StringComparer.Ordinal);
         private readonly Dictionary<string, long> _fieldChanges = new(StringComparer.Ordinal);
         private readonly List<RecordIssue> _issues = [];
+        private readonly List<(IReadOnlyList<CrmRecord> Records, SyncCursorState Cursor)> _buffer = [];
+        private int _buffered;
+        private SyncPhase _bufferPhase;
         private HashSet<(string, string)>? _knownStages;
         private bool _pipelinesRead;
         private long _seen, _created, _updated, _unchanged, _archived, _restored, _excluded, _failing, _pages, _calls, _links;
         private SyncCursorState _cursor = new(mapping.Kind);
 
         private EntityKind Kind => mapping.Kind;
+
+        // The cursor after the last page read: buffered pages are ahead of the committed one.
+        private SyncCursorState Pending => _buffer.Count > 0 ? _buffer[^1].Cursor : _cursor;
 
         private bool DryRun => request.DryRun;
 
@@ -108,20 +114,38 @@ public sealed class SyncRunner
             _cursor = before;
             await LoadStagesAsync(ct);
 
-            var reconcile = request.Full || !_cursor.Listed || _cursor.ListInProgress;
-            if (reconcile)
+            try
             {
-                await ReadPipelinesAsync(ct);
-                await ListAsync(ct);
+                var reconcile = request.Full || !_cursor.Listed || _cursor.ListInProgress;
+                if (reconcile)
+                {
+                    await ReadPipelinesAsync(ct);
+                    await ListAsync(ct);
+                }
+
+                if (_cursor.ArchivedSweepInProgress || ((reconcile || owner._options.SweepArchivedEveryRun) && owner._options.SweepArchived))
+                {
+                    await SweepArchivedAsync(ct);
+                }
+
+                await FastPassAsync(ct);
+                await SettlePassAsync(ct);
+            }
+            catch (Exception) when (_buffer.Count > 0 && !ct.IsCancellationRequested)
+            {
+                // The source failed after some pages were read in full: keep them (a resume starts after them).
+                try
+                {
+                    await FlushAsync(_bufferPhase, CancellationToken.None);
+                }
+                catch (Exception)
+                {
+                    // The original failure is the one to report; these pages are simply read again next time.
+                }
+
+                throw;
             }
 
-            if (_cursor.ArchivedSweepInProgress || (reconcile && owner._options.SweepArchived))
-            {
-                await SweepArchivedAsync(ct);
-            }
-
-            await FastPassAsync(ct);
-            await SettlePassAsync(ct);
             Report(SyncPhase.Done);
 
             return new ObjectSyncReport(
@@ -141,9 +165,11 @@ public sealed class SyncRunner
             await foreach (var page in owner._source.ListAsync(mapping.HubSpotObject, mapping.StoredProperties, options, ct))
             {
                 _calls++;
-                var next = page.NextAfter is null ? CompleteListing(_cursor) : _cursor with { ListAfter = page.NextAfter };
+                var next = page.NextAfter is null ? CompleteListing(Pending) : Pending with { ListAfter = page.NextAfter };
                 await ProcessPageAsync(page.Records, SyncPhase.List, next, ct);
             }
+
+            await FlushAsync(SyncPhase.List, ct);
 
             CountEmptyPass(calls);
             if (_cursor.ListInProgress)
@@ -177,10 +203,12 @@ public sealed class SyncRunner
             {
                 _calls++;
                 var next = page.NextAfter is null
-                    ? _cursor with { ArchivedSweepInProgress = false, ArchivedAfter = null, LastReconciledAt = owner._time.GetUtcNow() }
-                    : _cursor with { ArchivedAfter = page.NextAfter };
+                    ? Pending with { ArchivedSweepInProgress = false, ArchivedAfter = null, LastReconciledAt = owner._time.GetUtcNow() }
+                    : Pending with { ArchivedAfter = page.NextAfter };
                 await ProcessPageAsync(page.Records, SyncPhase.ArchivedSweep, next, ct);
             }
+
+            await FlushAsync(SyncPhase.ArchivedSweep, ct);
 
             CountEmptyPass(calls);
             if (_cursor.ArchivedSweepInProgress)
@@ -204,8 +232,10 @@ public sealed class SyncRunner
             {
                 _calls++;
                 var latest = page.Records.Count == 0 ? (DateTimeOffset?)null : page.Records.Max(r => r.UpdatedAt);
-                await ProcessPageAsync(page.Records, SyncPhase.Fast, _cursor with { Fast = Max(_cursor.Fast, latest) }, ct);
+                await ProcessPageAsync(page.Records, SyncPhase.Fast, Pending with { Fast = Max(Pending.Fast, latest) }, ct);
             }
+
+            await FlushAsync(SyncPhase.Fast, ct);
 
             CountEmptyPass(calls);
         }
@@ -230,84 +260,133 @@ public sealed class SyncRunner
                 _calls++;
                 var latest = page.Records.Count == 0 ? settled : page.Records.Max(r => r.UpdatedAt);
                 var next = latest > end ? end : latest;
-                await ProcessPageAsync(page.Records, SyncPhase.Settle, _cursor with { Settled = Max(_cursor.Settled, next) }, ct);
+                await ProcessPageAsync(page.Records, SyncPhase.Settle, Pending with { Settled = Max(Pending.Settled, next) }, ct);
             }
+
+            await FlushAsync(SyncPhase.Settle, ct);
 
             CountEmptyPass(calls);
             _cursor = _cursor with { Settled = end, Fast = Max(_cursor.Fast, end) };
             await SaveCursorAsync(ct);
         }
 
+        // Pages are gathered until they hold enough records for one association batch read (1,000 inputs), so links
+        // cost a call per pair per 1,000 records, not per page; each page is still committed on its own, with its
+        // records, their links and the cursor after it.
         private async Task ProcessPageAsync(IReadOnlyList<CrmRecord> page, SyncPhase phase, SyncCursorState cursorAfter, CancellationToken ct)
+        {
+            _buffer.Add((page, cursorAfter));
+            _bufferPhase = phase;
+            _buffered += page.Count;
+            if (_buffered >= AssociationBatch)
+            {
+                await FlushAsync(phase, ct);
+            }
+        }
+
+        private async Task FlushAsync(SyncPhase phase, CancellationToken ct)
+        {
+            if (_buffer.Count == 0)
+            {
+                return;
+            }
+
+            var pages = _buffer.ToList();
+            _buffer.Clear();
+            _buffered = 0;
+            await ProcessPagesAsync(pages, phase, ct);
+        }
+
+        private async Task ProcessPagesAsync(List<(IReadOnlyList<CrmRecord> Records, SyncCursorState Cursor)> pages, SyncPhase phase, CancellationToken ct)
         {
             ct.ThrowIfCancellationRequested();
             var now = owner._time.GetUtcNow();
-            var records = new Dictionary<string, CrmRecord>(StringComparer.Ordinal);
-            foreach (var r in page)
-            {
-                records[r.Id] = r;
-            }
-
-            var states = records.Count == 0
+            var ids = pages.SelectMany(p => p.Records).Select(r => r.Id).Distinct(StringComparer.Ordinal).ToList();
+            var stored = ids.Count == 0
                 ? new Dictionary<string, StoredState>()
-                : await owner._store.GetStatesAsync(Kind, records.Keys, ct);
-            var writes = new List<RecordWrite>();
-            var linkable = new List<string>();
-            var archivedIds = new List<string>();
-            foreach (var record in records.Values)
+                : await owner._store.GetStatesAsync(Kind, ids, ct);
+            var batchStates = new Dictionary<string, StoredState>(StringComparer.Ordinal);
+            var owners = new Dictionary<string, int>(StringComparer.Ordinal);
+            var writes = pages.Select(_ => new List<RecordWrite>()).ToList();
+            var linkStates = new Dictionary<string, bool?>(StringComparer.Ordinal); // id → archived; null when excluded
+            for (var index = 0; index < pages.Count; index++)
             {
-                _seen++;
-                var mapped = RecordMapper.Map(record, mapping);
-                var existing = _dryRunOverlay.TryGetValue(record.Id, out var overlaid) ? overlaid : states.GetValueOrDefault(record.Id);
-                if (mapped.Status != LedgerStatus.Excluded)
+                var records = new Dictionary<string, CrmRecord>(StringComparer.Ordinal);
+                foreach (var r in pages[index].Records)
                 {
-                    (record.Archived ? archivedIds : linkable).Add(record.Id);
+                    records[r.Id] = r;
                 }
 
-                if (mapped.Status != LedgerStatus.InSync)
+                foreach (var record in records.Values)
                 {
-                    if (mapped.Status == LedgerStatus.Excluded)
+                    _seen++;
+                    var mapped = RecordMapper.Map(record, mapping);
+                    var existing = batchStates.TryGetValue(record.Id, out var earlier) ? earlier
+                        : _dryRunOverlay.TryGetValue(record.Id, out var overlaid) ? overlaid
+                        : stored.GetValueOrDefault(record.Id);
+                    linkStates[record.Id] = mapped.Status == LedgerStatus.Excluded ? null : record.Archived;
+                    owners[record.Id] = index;
+
+                    if (mapped.Status != LedgerStatus.InSync)
                     {
-                        _excluded++;
-                    }
-                    else
-                    {
-                        _failing++;
+                        if (mapped.Status == LedgerStatus.Excluded)
+                        {
+                            _excluded++;
+                        }
+                        else
+                        {
+                            _failing++;
+                        }
+
+                        if (_issues.Count < owner._options.ReportedIssuesPerObject)
+                        {
+                            _issues.Add(new RecordIssue(record.Id, mapped.Status, mapped.Reason!));
+                        }
                     }
 
-                    if (_issues.Count < owner._options.ReportedIssuesPerObject)
+                    if (existing is not null && existing.ContentHash == mapped.ContentHash)
                     {
-                        _issues.Add(new RecordIssue(record.Id, mapped.Status, mapped.Reason!));
+                        _unchanged++;
+                        continue;
                     }
-                }
 
-                if (existing is not null && existing.ContentHash == mapped.ContentHash)
-                {
-                    _unchanged++;
-                    continue;
-                }
-
-                Classify(existing, mapped);
-                await NoteStageAsync(mapped, ct);
-                var inModel = mapped.Status != LedgerStatus.Excluded;
-                writes.Add(new RecordWrite(
-                    inModel ? mapped.Record : null,
-                    new LedgerEntry(Kind, record.Id, record.UpdatedAt, mapped.ContentHash, mapped.Status, mapped.Reason, now)));
-                if (DryRun)
-                {
-                    _dryRunOverlay[record.Id] = new StoredState(record.Id, mapped.ContentHash, mapped.Status, inModel, record.Archived, mapped.Record.Properties);
+                    Classify(existing, mapped);
+                    await NoteStageAsync(mapped, ct);
+                    var inModel = mapped.Status != LedgerStatus.Excluded;
+                    writes[index].Add(new RecordWrite(
+                        inModel ? mapped.Record : null,
+                        new LedgerEntry(Kind, record.Id, record.UpdatedAt, mapped.ContentHash, mapped.Status, mapped.Reason, now)));
+                    var state = new StoredState(record.Id, mapped.ContentHash, mapped.Status, inModel, record.Archived, mapped.Record.Properties);
+                    batchStates[record.Id] = state;
+                    if (DryRun)
+                    {
+                        _dryRunOverlay[record.Id] = state;
+                    }
                 }
             }
 
+            var linkable = linkStates.Where(p => p.Value == false).Select(p => p.Key).ToList();
+            var archivedIds = linkStates.Where(p => p.Value == true).Select(p => p.Key).ToList();
             var links = await ReadLinksAsync(linkable, archivedIds, phase is SyncPhase.Fast or SyncPhase.Settle, ct);
-            _pages++;
-            _cursor = cursorAfter;
-            if (!DryRun)
+            var linksByPage = pages.Select(_ => new List<LinkReplacement>()).ToList();
+            foreach (var link in links)
             {
-                await owner._store.CommitPageAsync(new PageCommit(Kind, writes, links, cursorAfter), ct);
+                // A record's own links go with its page; links re-read from the other side go with the last page.
+                var at = link.From == Kind && owners.TryGetValue(link.FromId, out var i) ? i : pages.Count - 1;
+                linksByPage[at].Add(link);
             }
 
-            Report(phase);
+            for (var index = 0; index < pages.Count; index++)
+            {
+                _pages++;
+                _cursor = pages[index].Cursor;
+                if (!DryRun)
+                {
+                    await owner._store.CommitPageAsync(new PageCommit(Kind, writes[index], linksByPage[index], pages[index].Cursor), ct);
+                }
+
+                Report(phase);
+            }
         }
 
         private void Classify(StoredState? existing, MappedRecord mapped)

@@ -12,13 +12,40 @@ namespace HubSpotPmoSync.Benchmarks.Storage;
 /// SQLite ingest rate of the sync's write path: deals mapped with the default mappings (raw values, typed values,
 /// content hash) and committed page by page — records, ledger rows, two links each and the cursor in one
 /// transaction per page — into a fresh database file. Target: ≥ 50,000 records/s.
-/// Usage: sqlite-ingest [records=200000] [pageSize=100]
+/// Usage: sqlite-ingest [records=200000] [pageSize=100] [--no-links]
 /// </summary>
 internal sealed class SqliteIngestBenchmark : IBenchmark
 {
     public string Name => "sqlite-ingest";
 
     public string Description => "SQLite ingest rate of mapped deal pages (records/s); args: [records=200000] [pageSize=100]";
+
+    private static PageCommit BuildPage(Core.Mapping.ObjectMapping mapping, DateTimeOffset start, int first, int end, bool withLinks)
+    {
+        var writes = new List<RecordWrite>(end - first);
+        var links = new List<LinkReplacement>(end - first);
+        for (var i = first; i < end; i++)
+        {
+            var id = (100_000_000 + i).ToString(CultureInfo.InvariantCulture);
+            var record = new CrmRecord(id, SeedPortal.Deal(i)!, start, start.AddMilliseconds(i));
+            var mapped = RecordMapper.Map(record, mapping);
+            writes.Add(new RecordWrite(mapped.Record, new LedgerEntry(EntityKind.Deal, id, record.UpdatedAt, mapped.ContentHash, mapped.Status, mapped.Reason, start)));
+            if (withLinks)
+            {
+                links.Add(new LinkReplacement(EntityKind.Deal, id, EntityKind.Company,
+                [
+                    new DeliveryLink(EntityKind.Deal, id, EntityKind.Company, (i % 5000).ToString(CultureInfo.InvariantCulture), [new AssociationKind(AssociationKind.HubSpotDefined, 341, null)]),
+                ]));
+            }
+        }
+
+        return new PageCommit(EntityKind.Deal, writes, links, new SyncCursorState(EntityKind.Deal)
+        {
+            ListInProgress = true,
+            ListAfter = writes[^1].Ledger.Id,
+            ListStartedAt = start,
+        });
+    }
 
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
@@ -27,6 +54,7 @@ internal sealed class SqliteIngestBenchmark : IBenchmark
     {
         var total = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 200_000;
         var pageSize = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100;
+        var withLinks = !args.Contains("--no-links");
         var folder = Path.Combine(Path.GetTempPath(), "hpsync-bench-" + Guid.NewGuid().ToString("N"));
         try
         {
@@ -35,52 +63,33 @@ internal sealed class SqliteIngestBenchmark : IBenchmark
             var mapping = TestMappings.Default.For(EntityKind.Deal)!;
             var start = new DateTimeOffset(2026, 3, 2, 8, 0, 0, TimeSpan.Zero);
 
-            // Build the pages first: the figure is the store's, not the test data generator's.
-            var pages = new List<PageCommit>(total / pageSize + 1);
-            for (var first = 0; first < total; first += pageSize)
-            {
-                var writes = new List<RecordWrite>(pageSize);
-                var links = new List<LinkReplacement>(pageSize);
-                for (var i = first; i < Math.Min(total, first + pageSize); i++)
-                {
-                    var id = (100_000_000 + i).ToString(CultureInfo.InvariantCulture);
-                    var record = new CrmRecord(id, SeedPortal.Deal(i)!, start, start.AddMilliseconds(i));
-                    var mapped = RecordMapper.Map(record, mapping);
-                    writes.Add(new RecordWrite(mapped.Record, new LedgerEntry(EntityKind.Deal, id, record.UpdatedAt, mapped.ContentHash, mapped.Status, mapped.Reason, start)));
-                    links.Add(new LinkReplacement(EntityKind.Deal, id, EntityKind.Company,
-                    [
-                        new DeliveryLink(EntityKind.Deal, id, EntityKind.Company, (i % 5000).ToString(CultureInfo.InvariantCulture), [new AssociationKind(AssociationKind.HubSpotDefined, 341, null)]),
-                    ]));
-                }
-
-                pages.Add(new PageCommit(EntityKind.Deal, writes, links, new SyncCursorState(EntityKind.Deal)
-                {
-                    ListInProgress = true,
-                    ListAfter = writes[^1].Ledger.Id,
-                    ListStartedAt = start,
-                }));
-            }
-
             await store.SaveCursorAsync(new SyncCursorState(EntityKind.Deal), CancellationToken.None); // create + migrate outside the clock
             using var process = Process.GetCurrentProcess();
             var cpuBefore = process.TotalProcessorTime;
-            var clock = Stopwatch.StartNew();
-            foreach (var page in pages)
+            var wall = Stopwatch.StartNew();
+            var clock = new Stopwatch();
+
+            // Each page is built just before it is committed (keeping the heap small, as in a sync); only the commits are timed.
+            for (var first = 0; first < total; first += pageSize)
             {
+                var page = BuildPage(mapping, start, first, Math.Min(total, first + pageSize), withLinks);
+                clock.Start();
                 await store.CommitPageAsync(page, CancellationToken.None);
+                clock.Stop();
             }
 
-            clock.Stop();
+            wall.Stop();
             process.Refresh();
             var cpu = process.TotalProcessorTime - cpuBefore;
             var rate = total / clock.Elapsed.TotalSeconds;
             var size = new FileInfo(database.DatabasePath).Length + (File.Exists(database.DatabasePath + "-wal") ? new FileInfo(database.DatabasePath + "-wal").Length : 0);
             BenchmarkReport.Figure("records", total.ToString("N0", CultureInfo.InvariantCulture));
             BenchmarkReport.Figure("page size (records per transaction)", pageSize.ToString(CultureInfo.InvariantCulture));
-            BenchmarkReport.Figure("wall time", $"{clock.Elapsed.TotalSeconds:F2} s");
+            BenchmarkReport.Figure("links per record", withLinks ? "1" : "0");
+            BenchmarkReport.Figure("time in commits", $"{clock.Elapsed.TotalSeconds:F2} s");
+            BenchmarkReport.Figure("wall time (with building the pages)", $"{wall.Elapsed.TotalSeconds:F2} s");
             BenchmarkReport.Figure("ingest rate", $"{rate:N0} records/s (target ≥ 50,000)");
-            BenchmarkReport.Figure("CPU time (user + system)", $"{cpu.TotalSeconds:F2} s");
-            BenchmarkReport.Figure("ingest rate per CPU second", $"{total / cpu.TotalSeconds:N0} records/s");
+            BenchmarkReport.Figure("CPU time, building included", $"{cpu.TotalSeconds:F2} s");
             BenchmarkReport.Figure("machine load average (1 min)", LoadAverage());
             BenchmarkReport.Figure("database + WAL size", BenchmarkReport.Mb(size));
             BenchmarkReport.Figure("peak working set", BenchmarkReport.Mb(BenchmarkReport.PeakWorkingSetBytes()));

@@ -154,6 +154,22 @@ public sealed class SyncRunnerTests
     }
 
     [Fact]
+    public async Task RunAsync_SweepArchivedEveryRun_IncrementalMarksArchives()
+    {
+        var ids = Seed();
+        var options = new SyncOptions { SweepArchivedEveryRun = true };
+        await RunAsync(options: options);
+        _source.Archive(CrmObjectTypes.Tickets, ids.Tickets[3]);
+        _time.Advance(TimeSpan.FromMinutes(5));
+
+        var report = await RunAsync(options: options);
+
+        Assert.Equal(1, Of(report, EntityKind.Ticket).Archived);
+        Assert.False(Of(report, EntityKind.Ticket).CursorAfter.ArchivedSweepInProgress);
+        await AssertStoreEqualsSourceAsync();
+    }
+
+    [Fact]
     public async Task RunAsync_RecordArchivedBeforeFirstSync_IsStoredAsArchived()
     {
         var ids = Seed();
@@ -343,6 +359,19 @@ public sealed class SyncRunnerTests
 
         Assert.Equal(2, report.LinksChanged);
         await AssertStoreEqualsSourceAsync();
+    }
+
+    [Fact]
+    public async Task RunAsync_FirstSync_ReadsLinksInBatchesOfAThousandRecords()
+    {
+        Seed(new SeedPortal().WithCompanies(3).WithDeals(2500).WithTickets(0).WithProjects(0));
+
+        var report = await RunAsync(new SyncRequest(Objects: [EntityKind.Deal]));
+
+        // deal → company and deal → ticket, for 3 batches of at most 1,000 deals; 25 list pages and the archived
+        // sweep; the stage metadata; the fast pass after the listing
+        Assert.Equal(new Dictionary<string, int> { ["list"] = 25 + 1, ["associations"] = 2 * 3, ["pipelines"] = 1, ["search"] = 1 }, _source.Calls);
+        Assert.Equal(_source.TotalCalls, Of(report, EntityKind.Deal).Calls);
     }
 
     [Fact]
