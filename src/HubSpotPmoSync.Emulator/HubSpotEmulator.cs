@@ -35,6 +35,10 @@ public sealed class HubSpotEmulator : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var builder = WebApplication.CreateSlimBuilder();
+
+        // The emulator runs inside other processes (tests, the worker's demo): their appsettings.json and ASPNETCORE_*
+        // variables (URLs, Kestrel endpoints, log levels) must not reach it.
+        builder.Configuration.Sources.Clear();
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(k =>

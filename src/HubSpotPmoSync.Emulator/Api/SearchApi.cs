@@ -27,7 +27,7 @@ internal sealed class SearchApi(EmulatorRuntime rt)
     private static RecordView[]? _threadMatches;
 
     [ThreadStatic]
-    private static NumericKey[]? _threadKeys;
+    private static double[]? _threadKeys;
 
     [ThreadStatic]
     private static int[]? _threadOrder;
@@ -242,17 +242,30 @@ internal sealed class SearchApi(EmulatorRuntime rt)
         var order = _threadOrder is { } o && o.Length >= n ? o : (_threadOrder = new int[Math.Max(n, 1024)]);
         if (p.IsNumeric || p.IsTime)
         {
-            var keyed = _threadKeys is { } k && k.Length >= n ? k : (_threadKeys = new NumericKey[Math.Max(n, 1024)]);
+            // Primitive keys sort fast; missing values become +∞ (last in both directions); equal keys keep id order.
+            var numeric = _threadKeys is { } k && k.Length >= n ? k : (_threadKeys = new double[Math.Max(n, 1024)]);
             for (var i = 0; i < n; i++)
             {
                 var key = Store.NumericValue(t, p, matches[i]);
-                keyed[i] = new NumericKey(key is { } d ? (descending ? -d : d) : double.PositiveInfinity, key is null, i);
+                numeric[i] = key is { } d ? (descending ? -d : d) : double.PositiveInfinity;
+                order[i] = i;
             }
 
-            Array.Sort(keyed, 0, n, NumericKeyComparer.Instance);
-            for (var i = 0; i < n; i++)
+            Array.Sort(numeric, order, 0, n);
+            for (var start = 0; start < n;)
             {
-                order[i] = keyed[i].Index;
+                var stop = start + 1;
+                while (stop < n && numeric[stop].Equals(numeric[start]))
+                {
+                    stop++;
+                }
+
+                if (stop - start > 1)
+                {
+                    Array.Sort(order, start, stop - start);
+                }
+
+                start = stop;
             }
 
             return order;
@@ -279,24 +292,6 @@ internal sealed class SearchApi(EmulatorRuntime rt)
             return c != 0 ? c : a.CompareTo(b);
         }));
         return order;
-    }
-
-    private readonly record struct NumericKey(double Key, bool Missing, int Index);
-
-    private sealed class NumericKeyComparer : IComparer<NumericKey>
-    {
-        public static readonly NumericKeyComparer Instance = new();
-
-        public int Compare(NumericKey x, NumericKey y)
-        {
-            if (x.Missing != y.Missing)
-            {
-                return x.Missing ? 1 : -1;
-            }
-
-            var c = x.Key.CompareTo(y.Key);
-            return c != 0 ? c : x.Index.CompareTo(y.Index);
-        }
     }
 
     private static ApiException UnknownProperty(string name) =>
