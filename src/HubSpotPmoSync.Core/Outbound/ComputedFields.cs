@@ -2,6 +2,8 @@ using System.Globalization;
 using HubSpotPmoSync.Core.Delivery;
 using HubSpotPmoSync.Core.Health;
 using HubSpotPmoSync.Core.Rollups;
+using HubSpotPmoSync.Core.WriteBack;
+using static HubSpotPmoSync.Core.WriteBack.ProductSchema;
 
 namespace HubSpotPmoSync.Core.Outbound;
 
@@ -9,29 +11,11 @@ namespace HubSpotPmoSync.Core.Outbound;
 /// The values the product computes for HubSpot, keyed by the local field names the mappings use
 /// (<c>health_status</c>, <c>delivery_health</c> …), as HubSpot strings: numbers invariant with a fixed number of
 /// decimals, enumerations in lower case, null where nothing can be said. Pure: the same inputs give the same strings,
-/// so an unchanged portfolio produces no write.
+/// so an unchanged portfolio produces no write. Field names are those of <see cref="WriteBack.ProductSchema"/>; the
+/// local field of a computed value carries the same name as the HubSpot property the product creates for it.
 /// </summary>
 public static class ComputedFields
 {
-    public const string HealthStatus = "health_status";
-    public const string HealthScore = "health_score";
-    public const string HealthReasons = "health_reasons";
-    public const string HealthTrend = "health_trend";
-    public const string HealthBudget = "health_budget";
-    public const string HealthActualCost = "health_actual_cost";
-    public const string HealthEac = "health_eac";
-    public const string HealthCpi = "health_cpi";
-    public const string HealthSpi = "health_spi";
-
-    /// <summary>Pushed only together with another changed health value of the same project (see the cycle).</summary>
-    public const string LastSyncedAt = "last_synced_at";
-
-    public const string DeliveryHealth = "delivery_health";
-    public const string DeliveryHealthReason = "delivery_health_reason";
-    public const string ActiveProjects = "active_projects";
-    public const string AtRiskProjects = "at_risk_projects";
-    public const string BudgetVariance = "budget_variance";
-
     /// <summary>Values per record of each kind: kind → record id → local field → HubSpot string.</summary>
     public static IReadOnlyDictionary<EntityKind, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string?>>> Compute(
         DeliveryModelSnapshot model, PortfolioHealth health, PortfolioRollup rollup, DateTimeOffset asOf)
@@ -73,7 +57,7 @@ public static class ComputedFields
             [HealthStatus] = p.Rag.Name(),
             [HealthScore] = Fixed(p.Score, 1),
             [HealthReasons] = Reasons(p),
-            [HealthTrend] = p.Trend == Health.HealthTrend.Unknown ? null : p.Trend.Name(),
+            [ProductSchema.HealthTrend] = p.Trend == Core.Health.HealthTrend.Unknown ? null : p.Trend.Name(),
             [HealthBudget] = Fixed(ev.Bac, 2),
             [HealthActualCost] = Fixed(ev.Ac, 2),
             [HealthEac] = Fixed(ev.Eac, 2),

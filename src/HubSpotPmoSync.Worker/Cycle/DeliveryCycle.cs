@@ -209,7 +209,7 @@ internal sealed class DeliveryCycle(
 
                     var policy = field.Direction == MappingDirection.Both ? PolicyOf(field.Conflict) : Core.WriteBack.ConflictPolicy.LocalWins;
                     var change = new OutboundChange(mapping.HubSpotObject, recordId, field.HubSpot, value, Source(mapping.Kind, field), policy, asOf);
-                    (field.Local == ComputedFields.LastSyncedAt ? timestamps : changes).Add(change);
+                    (field.Local == ProductSchema.LastSyncedAt ? timestamps : changes).Add(change);
                 }
             }
         }
