@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using HubSpotPmoSync.Emulator;
 using HubSpotPmoSync.Worker.Cli;
 
@@ -10,11 +9,11 @@ internal static class EmulatorCommand
 {
     public static Command Create(CommandEnvironment env)
     {
-        var port = new Option<int>("--port") { Description = "TCP port on 127.0.0.1 (0 picks a free one).", DefaultValueFactory = _ => 0 };
+        var port = new Option<string>("--port") { Description = "TCP port on 127.0.0.1 (0 picks a free one).", DefaultValueFactory = _ => "0" };
         var token = new Option<string>("--token") { Description = "The only bearer token accepted.", DefaultValueFactory = _ => "emulator-token" };
         var seed = new Option<string>("--seed") { Description = "Initial data: none, demo, or scale:N.", DefaultValueFactory = _ => "none" };
         var tier = new Option<string>("--tier") { Description = "Rate-limit tier: free, pro, enterprise, addon or unlimited.", DefaultValueFactory = _ => "unlimited" };
-        var timeScale = new Option<double>("--time-scale") { Description = "Multiply every rate limit by this factor (10 = ten times the rate, same shape).", DefaultValueFactory = _ => 1 };
+        var timeScale = new Option<string>("--time-scale") { Description = "Multiply every rate limit by this factor (10 = ten times the rate, same shape).", DefaultValueFactory = _ => "1" };
         var faults = new Option<string?>("--faults") { Description = "Fault injection, e.g. 429:0.05,503:0.03,reset:0.01,slow:0.02@2s,truncate:0.01." };
         var faultSeed = new Option<int>("--fault-seed") { Description = "Seed of the fault generator.", DefaultValueFactory = _ => 1 };
         var indexLag = new Option<string>("--index-lag") { Description = "Delay before a write is visible to search (e.g. 2s, 500ms).", DefaultValueFactory = _ => "0" };
@@ -27,35 +26,27 @@ internal static class EmulatorCommand
 
         command.SetAction((parse, cancellationToken) => CommandLine.Guard(env, async () =>
         {
-            var portValue = parse.GetValue(port);
-            if (portValue is < 0 or > 65535)
+            EmulatorOptions options;
+            try
             {
-                throw new UserInputException($"--port {portValue.ToString(CultureInfo.InvariantCulture)} is not a TCP port (0–65535).");
+                // The emulator's own parsers: each message starts with the option it is about.
+                options = new EmulatorOptions
+                {
+                    Port = EmulatorOptions.ParsePort(parse.GetValue(port)!),
+                    Token = parse.GetValue(token) is { Length: > 0 } t ? t : throw new FormatException("--token must not be empty."),
+                    Seed = EmulatorOptions.ParseSeed(parse.GetValue(seed)!),
+                    Tier = EmulatorOptions.ParseTier(parse.GetValue(tier)!),
+                    TimeScale = EmulatorOptions.ParseTimeScale(parse.GetValue(timeScale)!),
+                    Faults = EmulatorOptions.ParseFaults(parse.GetValue(faults)),
+                    FaultSeed = parse.GetValue(faultSeed),
+                    IndexLag = EmulatorOptions.ParseIndexLag(parse.GetValue(indexLag)!),
+                    SendRetryAfter = !parse.GetValue(noRetryAfter),
+                };
             }
-
-            if (!Durations.TryParse(parse.GetValue(indexLag), out var lag))
+            catch (Exception e) when (e is ArgumentException or FormatException)
             {
-                throw new UserInputException($"--index-lag '{parse.GetValue(indexLag)}' is not a duration (e.g. 2s, 500ms, 00:00:02).");
+                throw new UserInputException(e.Message, e);
             }
-
-            var scale = parse.GetValue(timeScale);
-            if (!(scale > 0) || double.IsInfinity(scale))
-            {
-                throw new UserInputException($"--time-scale {scale.ToString(CultureInfo.InvariantCulture)} must be a positive number.");
-            }
-
-            var options = new EmulatorOptions
-            {
-                Port = portValue,
-                Token = parse.GetValue(token) ?? "emulator-token",
-                Seed = parse.GetValue(seed) ?? "none",
-                Tier = parse.GetValue(tier) ?? "unlimited",
-                TimeScale = scale,
-                Faults = parse.GetValue(faults),
-                FaultSeed = parse.GetValue(faultSeed),
-                IndexLag = lag,
-                SendRetryAfter = !parse.GetValue(noRetryAfter),
-            };
 
             HubSpotEmulator emulator;
             try
