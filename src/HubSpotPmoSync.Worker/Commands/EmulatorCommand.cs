@@ -45,7 +45,8 @@ internal static class EmulatorCommand
             }
             catch (Exception e) when (e is ArgumentException or FormatException)
             {
-                throw new UserInputException(e.Message, e);
+                var message = e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
+                throw new UserInputException(message, e);
             }
 
             HubSpotEmulator emulator;
