@@ -14,6 +14,8 @@ namespace HubSpotPmoSync.Worker.Hosting;
 /// </summary>
 internal static class WorkerHost
 {
+    /// <param name="env">Where the command writes and the configuration overrides it adds.</param>
+    /// <param name="longRunning">The <c>run</c> worker: information logs and the Quartz schedule.</param>
     public static HostApplicationBuilder CreateBuilder(CommandEnvironment env, bool longRunning = false)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
@@ -45,6 +47,12 @@ internal static class WorkerHost
         }
 
         builder.AddHubSpotPmoSync();
+        if (longRunning)
+        {
+            // Only the long-running worker (run) schedules cycles.
+            builder.AddSyncSchedule();
+        }
+
         return builder;
     }
 
