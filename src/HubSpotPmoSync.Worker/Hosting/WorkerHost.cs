@@ -45,6 +45,11 @@ internal static class WorkerHost
             // A start failure (e.g. invalid options) is reported by the command itself, once and without a stack trace.
             builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         }
+        else
+        {
+            // The worker keeps the host's lifetime messages; a start failure is reported by run itself (exit 2).
+            builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
+        }
 
         builder.AddHubSpotPmoSync();
         if (longRunning)
