@@ -1,0 +1,22 @@
+using System.Diagnostics;
+
+namespace HubSpotPmoSync.Worker.Tests.Support;
+
+/// <summary>
+/// One in-process <c>demo --out TEMP</c> shared by the test classes that check what it prints and writes (the demo
+/// takes seconds; running it once keeps the suite inside its budget).
+/// </summary>
+internal sealed record DemoRun(int Code, string Output, string Error, string Folder, TimeSpan Elapsed)
+{
+    private static readonly Lazy<Task<DemoRun>> Shared = new(RunAsync);
+
+    public static Task<DemoRun> InProcessAsync() => Shared.Value;
+
+    private static async Task<DemoRun> RunAsync()
+    {
+        var folder = Directory.CreateTempSubdirectory("pmo-demo-").FullName;
+        var watch = Stopwatch.StartNew();
+        var (code, output, error) = await InProcess.RunAsync(null, "demo", "--out", folder);
+        return new DemoRun(code, output, error, folder, watch.Elapsed);
+    }
+}
