@@ -89,6 +89,41 @@ public sealed class RunCommandTests : IDisposable
         Assert.Equal(deals, StoredIds(database, "deals"));
     }
 
+    /// <summary>
+    /// Shutdown in the middle of a cycle: HubSpot answers every call after 1 s, SIGTERM arrives while the first
+    /// incremental cycle is pulling; the cycle is asked to stop (the job's token), stops after the call in flight
+    /// with every committed page kept, and the worker exits 0 long before the cycle would have ended.
+    /// </summary>
+    [Fact]
+    public async Task Run_RealProcess_SigtermDuringACycleStopsItAfterTheWorkInFlightAndExits0()
+    {
+        await using var emulator = await EmulatorFixture.StartAsync(o =>
+        {
+            o.Seed = "demo";
+            o.Faults = "slow:1@1s";
+        });
+        var environment = new Dictionary<string, string>
+        {
+            ["HubSpot__BaseAddress"] = emulator.BaseAddress.ToString(),
+            ["HubSpot__AccessToken"] = emulator.Options.Token,
+            ["HubSpot__Tier"] = "unlimited",
+            ["Storage__DatabasePath"] = Path.Combine(_dir.FullName, "run.db"),
+            ["Schedule__IncrementalEvery"] = "00:10:00",
+        };
+
+        using var worker = WorkerProcess.Start(_dir.FullName, environment, "run");
+        await Signals.WaitForAsync(() => worker.Error, "incremental-sync: cycle started", TimeSpan.FromSeconds(60));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var stopping = System.Diagnostics.Stopwatch.StartNew();
+        Signals.Terminate(worker.Id);
+        var code = await worker.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(code == ExitCodes.Success, $"exit {code}\nstderr:\n{worker.Error}");
+        Assert.Contains("incremental-sync: stopped on shutdown", worker.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("incremental-sync: cycle finished", worker.Error, StringComparison.Ordinal);
+        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(20), $"stopping took {stopping.Elapsed}");
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();

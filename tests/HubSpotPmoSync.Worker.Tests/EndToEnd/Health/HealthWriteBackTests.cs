@@ -76,6 +76,10 @@ public sealed class HealthWriteBackTests : IDisposable
             Assert.Equal("2026-11-20T17:00:00.000Z", shown["last_synced_at"]);
         }
 
+        // Not vacuous: HubSpot holds real figures, not only empties on both sides.
+        Assert.Contains(projects.Values, p => Empty(p["health_cpi"]) is not null && Empty(p["health_eac"]) is not null);
+        Assert.Contains(projects.Values, p => p["health_status"] is "red" or "amber");
+
         var deals = await ReadAsync(emulator, "deals", RollupFields);
         var reportedDeals = root.GetProperty("deals").EnumerateArray().ToList();
         Assert.NotEmpty(reportedDeals);
@@ -89,6 +93,8 @@ public sealed class HealthWriteBackTests : IDisposable
             Assert.True(d.GetProperty("worstRag").GetString() == deals[id]["delivery_health"], $"{at}: delivery_health {deals[id]["delivery_health"]}, health json {d.GetProperty("worstRag")}");
             AssertNumber(at, "budget_variance", SingleCurrencyVariance(d), deals[id], 0m);
         }
+
+        Assert.Contains(deals.Values, d => Empty(d["budget_variance"]) is not null);
 
         var companies = await ReadAsync(emulator, "companies", RollupFields);
         var reportedCompanies = root.GetProperty("companies").EnumerateArray().ToList();
