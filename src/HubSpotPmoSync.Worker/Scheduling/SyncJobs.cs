@@ -4,6 +4,14 @@ using Quartz;
 
 namespace HubSpotPmoSync.Worker.Scheduling;
 
+/// <summary>Names of the worker's Quartz scheduler and job group.</summary>
+internal static class SyncSchedule
+{
+    public const string SchedulerName = "hubspot-pmo-sync";
+
+    public const string Group = "hubspot-pmo-sync";
+}
+
 /// <summary>The incremental cycle (pull what changed, score, push), every <c>Schedule:IncrementalEvery</c>.</summary>
 [DisallowConcurrentExecution]
 internal sealed class IncrementalSyncJob(DeliveryCycle cycle, CycleGate gate, TimeProvider time, ILogger<IncrementalSyncJob> log) : IJob
