@@ -104,12 +104,13 @@ internal static class CommandLine
         }
         catch (OptionsValidationException e)
         {
-            await env.Error.WriteLineAsync("error: the configuration is not valid:");
-            foreach (var failure in e.Failures.SelectMany(f => f.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
-            {
-                await env.Error.WriteLineAsync($"  {failure}");
-            }
-
+            await WriteConfigurationErrorsAsync(env, [e]);
+            return ExitCodes.BadInput;
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0 && e.InnerExceptions.All(i => i is OptionsValidationException))
+        {
+            // Several options sections failed at start: the host reports them together, and so does the command.
+            await WriteConfigurationErrorsAsync(env, e.InnerExceptions.Cast<OptionsValidationException>());
             return ExitCodes.BadInput;
         }
         catch (OperationCanceledException)
@@ -131,6 +132,15 @@ internal static class CommandLine
         {
             await env.Error.WriteLineAsync($"error: {e.GetType().Name}: {e.Message}");
             return ExitCodes.RuntimeFailure;
+        }
+    }
+
+    private static async Task WriteConfigurationErrorsAsync(CommandEnvironment env, IEnumerable<OptionsValidationException> errors)
+    {
+        await env.Error.WriteLineAsync("error: the configuration is not valid:");
+        foreach (var failure in errors.SelectMany(e => e.Failures).SelectMany(f => f.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
+        {
+            await env.Error.WriteLineAsync($"  {failure}");
         }
     }
 }

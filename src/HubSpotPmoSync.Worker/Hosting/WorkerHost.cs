@@ -14,6 +14,8 @@ namespace HubSpotPmoSync.Worker.Hosting;
 /// </summary>
 internal static class WorkerHost
 {
+    /// <param name="env">Where the command writes and the configuration overrides it adds.</param>
+    /// <param name="longRunning">The <c>run</c> worker: information logs and the Quartz schedule.</param>
     public static HostApplicationBuilder CreateBuilder(CommandEnvironment env, bool longRunning = false)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
@@ -43,8 +45,19 @@ internal static class WorkerHost
             // A start failure (e.g. invalid options) is reported by the command itself, once and without a stack trace.
             builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         }
+        else
+        {
+            // The worker keeps the host's lifetime messages; a start failure is reported by run itself (exit 2).
+            builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
+        }
 
         builder.AddHubSpotPmoSync();
+        if (longRunning)
+        {
+            // Only the long-running worker (run) schedules cycles.
+            builder.AddSyncSchedule();
+        }
+
         return builder;
     }
 

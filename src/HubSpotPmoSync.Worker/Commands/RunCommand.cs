@@ -1,0 +1,51 @@
+using System.CommandLine;
+using HubSpotPmoSync.Worker.Cli;
+using HubSpotPmoSync.Worker.Cycle;
+using HubSpotPmoSync.Worker.Hosting;
+using HubSpotPmoSync.Worker.Scheduling;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace HubSpotPmoSync.Worker.Commands;
+
+/// <summary>
+/// <c>run</c>: the long-running worker. Quartz runs an incremental cycle every <c>Schedule:IncrementalEvery</c> and a
+/// full reconcile on <c>Schedule:ReconcileCron</c>, never two cycles at once. Bad mappings, health rules or options
+/// stop it at start with exit 2, before the scheduler starts; a failing cycle is logged and the next fire retries.
+/// Ctrl+C or SIGTERM lets the cycle in flight stop after its current page, then exits 0.
+/// </summary>
+internal static class RunCommand
+{
+    public static Command Create(CommandEnvironment env)
+    {
+        var command = new Command("run", "Run the worker: incremental sync cycles on a schedule and a nightly full reconcile, until Ctrl+C or SIGTERM.");
+        command.SetAction((_, cancellationToken) => CommandLine.Guard(env, () => RunAsync(env, cancellationToken)));
+        return command;
+    }
+
+    /// <summary>The worker's host: the composition root plus the Quartz schedule (tests build it too).</summary>
+    internal static IHost BuildHost(CommandEnvironment env) => WorkerHost.CreateBuilder(env, longRunning: true).Build();
+
+    private static async Task<int> RunAsync(CommandEnvironment env, CancellationToken cancellationToken)
+    {
+        using var host = BuildHost(env);
+        var services = host.Services;
+
+        // Bad input stops the worker before anything is scheduled: the mappings and health rules are loaded here
+        // (UserInputException → exit 2 naming the spot), the options when the host starts (every failure listed).
+        _ = services.GetRequiredService<MappingProvider>().Mappings;
+        _ = services.GetRequiredService<HealthRulesProvider>().Rules;
+
+        await host.StartAsync(cancellationToken);
+        var schedule = services.GetRequiredService<IOptions<SyncScheduleOptions>>().Value;
+        Log.Scheduled(services.GetRequiredService<ILoggerFactory>().CreateLogger("HubSpotPmoSync.Worker.Run"), schedule.IncrementalEvery, schedule.ReconcileCron);
+
+        // Until Ctrl+C / SIGTERM (the console lifetime) or the command's own cancellation stops the application;
+        // then the host stops, and the Quartz hosted service waits for the cycle in flight.
+        await host.WaitForShutdownAsync(cancellationToken);
+
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,51 @@
+using HubSpotPmoSync.Core.WriteBack;
+using HubSpotPmoSync.Worker.Cycle;
+using Microsoft.Extensions.Logging;
+
+namespace HubSpotPmoSync.Worker.Scheduling;
+
+/// <summary>
+/// What both scheduled jobs do: wait for the gate, run one <see cref="DeliveryCycle"/> with the job's cancellation
+/// token, and log the summary. A failing cycle (HubSpot down, a lock held too long) is logged and not rethrown: the
+/// trigger's next fire retries, resuming from the committed cursors. Cancellation (shutdown) stops the cycle after
+/// the page in flight, which is already committed.
+/// </summary>
+internal static class ScheduledCycle
+{
+    public static async Task RunAsync(string job, bool full, DeliveryCycle cycle, CycleGate gate, ILogger log, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        try
+        {
+            var entered = gate.TryEnter();
+            if (entered is null)
+            {
+                Log.CycleWaitingForGate(log, job);
+                entered = await gate.EnterAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            using (entered)
+            {
+                started = time.GetTimestamp();
+                Log.CycleStarted(log, job, full);
+                var report = await cycle.RunAsync(new CycleRequest(Full: full), progress: null, cancellationToken).ConfigureAwait(false);
+                Log.CycleFinished(
+                    log,
+                    job,
+                    (long)time.GetElapsedTime(started).TotalMilliseconds,
+                    report.Pull.Summary(),
+                    report.Health?.Projects.Count ?? 0,
+                    report.Enqueued,
+                    report.Flush is { } flush ? WriteBackText.Summary(flush) : "nothing to push");
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Log.CycleCancelled(log, job, (long)time.GetElapsedTime(started).TotalMilliseconds);
+        }
+        catch (Exception e)
+        {
+            Log.CycleFailed(log, e, job, (long)time.GetElapsedTime(started).TotalMilliseconds);
+        }
+    }
+}
