@@ -28,6 +28,15 @@ internal sealed class CrmChurn(EmulatorFixture emulator, int seed)
         var live = state.Objects.ToDictionary(o => o.Key, o => o.Value.Where(r => !r.Archived).Select(r => r.Id).ToList(), StringComparer.Ordinal);
         var companies = live["companies"];
 
+        // Archives first (the record's links go with it in HubSpot's reads); live ids stay valid for the rest, which
+        // never touches an archived record.
+        foreach (var group in RandomIds(live, archives).GroupBy(i => i.Type))
+        {
+            var ids = group.Select(i => i.Id).Distinct().ToList();
+            await BatchAsync(group.Key, "archive", ids.Select(id => (object)new { id }));
+            live[group.Key].RemoveAll(ids.Contains);
+        }
+
         // Creates, with links.
         await BatchAsync("companies", "create", Enumerable.Range(0, creates).Select(_ => (object)new
         {
@@ -57,13 +66,6 @@ internal sealed class CrmChurn(EmulatorFixture emulator, int seed)
             },
         }));
 
-        // Updates of mapped values.
-        var ids = RandomIds(live, updates);
-        foreach (var group in ids.GroupBy(i => i.Type))
-        {
-            await BatchAsync(group.Key, "update", group.Select(i => i.Id).Distinct().Select(id => (object)new { id, properties = UpdateValues(group.Key) }));
-        }
-
         // Association changes: a new link or a removed one, and an edit on one of its two ends.
         for (var i = 0; i < linkChanges; i++)
         {
@@ -77,7 +79,7 @@ internal sealed class CrmChurn(EmulatorFixture emulator, int seed)
             var toId = Pick(live[to]);
             if (_random.Next(3) == 0)
             {
-                var existing = state.Associations.FirstOrDefault(a => a.FromType == from && a.FromId == fromId && a.ToType == to);
+                var existing = state.Associations.FirstOrDefault(a => a.FromType == from && a.FromId == fromId && a.ToType == to && live[to].Contains(a.ToId));
                 if (existing is not null)
                 {
                     await SendAsync(HttpMethod.Delete, $"/crm/v4/objects/{from}/{fromId}/associations/{to}/{existing.ToId}");
@@ -90,15 +92,19 @@ internal sealed class CrmChurn(EmulatorFixture emulator, int seed)
             }
 
             var (touchType, touchId) = _random.Next(2) == 0 ? (from, fromId) : (to, toId);
+            if (!live[touchType].Contains(touchId))
+            {
+                (touchType, touchId) = (from, fromId);
+            }
+
             await BatchAsync(touchType, "update", [new { id = touchId, properties = UpdateValues(touchType) }]);
         }
 
-        // Archives (the record's links go with it in HubSpot's reads).
-        foreach (var group in RandomIds(live, archives).GroupBy(i => i.Type))
+        // Updates of mapped values last: the sync started right after this cannot see them yet.
+        foreach (var group in RandomIds(live, updates).GroupBy(i => i.Type))
         {
-            await BatchAsync(group.Key, "archive", group.Select(i => i.Id).Distinct().Select(id => (object)new { id }));
+            await BatchAsync(group.Key, "update", group.Select(i => i.Id).Distinct().Select(id => (object)new { id, properties = UpdateValues(group.Key) }));
         }
-
     }
 
     /// <summary>Whether linking two records changes either record's modification time in the emulator.</summary>
