@@ -18,10 +18,12 @@ internal sealed class CrmChurn(EmulatorFixture emulator, int seed)
     private static readonly string[] ProjectStatuses = ["planned", "active", "on_hold", "completed", "cancelled"];
     private readonly Random _random = new(seed);
     private int _serial;
+    private Dictionary<string, List<string>> _live = [];
+    private int _updates;
 
     public int Writes { get; private set; }
 
-    /// <summary>One round: creates, updates, archives and association changes on every object type.</summary>
+    /// <summary>One round's archives, creates and association changes on every object type; <see cref="UpdatesAsync"/> sends its updates.</summary>
     public async Task RoundAsync(int round, int creates, int updates, int archives, int linkChanges)
     {
         var state = emulator.Control.ExportState();
@@ -100,8 +102,17 @@ internal sealed class CrmChurn(EmulatorFixture emulator, int seed)
             await BatchAsync(touchType, "update", [new { id = touchId, properties = UpdateValues(touchType) }]);
         }
 
-        // Updates of mapped values last: the sync started right after this cannot see them yet.
-        foreach (var group in RandomIds(live, updates).GroupBy(i => i.Type))
+        _live = live;
+        _updates = updates;
+    }
+
+    /// <summary>
+    /// The round's updates of mapped values, sent while the raced sync starts (it cannot see them yet, or sees their
+    /// previous version: the search index lags).
+    /// </summary>
+    public async Task UpdatesAsync()
+    {
+        foreach (var group in RandomIds(_live, _updates).GroupBy(i => i.Type))
         {
             await BatchAsync(group.Key, "update", group.Select(i => i.Id).Distinct().Select(id => (object)new { id, properties = UpdateValues(group.Key) }));
         }
@@ -168,15 +179,36 @@ internal sealed class CrmChurn(EmulatorFixture emulator, int seed)
         }
     }
 
+    // The round's updates go out while the sync runs, so they meet the faults injected for it: they are retried
+    // (an update repeated with the same values changes nothing).
     private async Task SendAsync(HttpMethod method, string path, object? body = null)
     {
-        var response = await emulator.SendAsync(method, path, body);
-        if (response.Status >= 300)
+        for (var attempt = 1; ; attempt++)
         {
-            throw new InvalidOperationException($"{method} {path}: {response}");
-        }
+            EmulatorResponse response;
+            try
+            {
+                response = await emulator.SendAsync(method, path, body);
+            }
+            catch (Exception e) when (attempt < 20 && e is HttpRequestException or IOException or System.Text.Json.JsonException or TaskCanceledException)
+            {
+                continue;
+            }
 
-        Writes++;
+            if ((response.Status == 429 || response.Status >= 500) && attempt < 20)
+            {
+                await Task.Delay(20);
+                continue;
+            }
+
+            if (response.Status >= 300)
+            {
+                throw new InvalidOperationException($"{method} {path}: {response}");
+            }
+
+            Writes++;
+            return;
+        }
     }
 
     private string Text(string kind) => $"{kind} e2e {Next()} {(char)('a' + _random.Next(26))}";
