@@ -392,7 +392,12 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
                 var associations = new List<ExportAssociation>();
                 using (var cmd = c.CreateCommand())
                 {
-                    cmd.CommandText = "SELECT from_type, from_id, to_type, to_id, kinds FROM crm_associations;";
+                    // As HubSpot shows it: a read never shows a link to an archived record (HubSpot keeps it and
+                    // shows it again on restore, and so does the store).
+                    cmd.CommandText = """
+                        SELECT a.from_type, a.from_id, a.to_type, a.to_id, a.kinds FROM crm_associations a
+                        WHERE NOT EXISTS (SELECT 1 FROM crm_records r WHERE r.object_type = a.to_type AND r.id = a.to_id AND r.archived = 1);
+                        """;
                     using var reader = cmd.ExecuteReader();
                     while (reader.Read())
                     {

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using HubSpotPmoSync.Core.Crm;
-using HubSpotPmoSync.Core.Mapping;
 using HubSpotPmoSync.Worker.Cli;
 using HubSpotPmoSync.Worker.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,21 +30,10 @@ internal static class MappingsCommand
             {
                 await host.StartAsync(cancellationToken);
                 var source = host.Services.GetRequiredService<ICrmSource>();
-                var byObject = new Dictionary<string, IReadOnlyList<CrmPropertyDefinition>>(StringComparer.Ordinal);
-                foreach (var m in mappings.Objects.Values)
-                {
-                    byObject[m.HubSpotObject] = await source.GetPropertiesAsync(m.HubSpotObject, cancellationToken);
-                }
-
-                var problems = MappingValidator.ValidateAgainstPortal(mappings, byObject);
+                var problems = await PortalMappingCheck.EnsureFitsAsync(mappings, source, cancellationToken);
                 foreach (var warning in problems.Where(e => !e.IsError))
                 {
                     await env.Output.WriteLineAsync(warning.ToString());
-                }
-
-                if (problems.Any(p => p.IsError))
-                {
-                    throw new UserInputException(["the mappings do not fit the portal:", .. problems.Where(p => p.IsError).Select(p => "  " + p)]);
                 }
 
                 await host.StopAsync(cancellationToken);

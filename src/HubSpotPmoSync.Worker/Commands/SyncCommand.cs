@@ -1,4 +1,5 @@
 using System.CommandLine;
+using HubSpotPmoSync.Core.Crm;
 using HubSpotPmoSync.Worker.Cli;
 using HubSpotPmoSync.Worker.Cycle;
 using HubSpotPmoSync.Worker.Hosting;
@@ -25,6 +26,9 @@ internal static class SyncCommand
             var cycle = host.Services.GetRequiredService<DeliveryCycle>();
             var mappings = host.Services.GetRequiredService<MappingProvider>().Mappings;
             await host.StartAsync(cancellationToken);
+
+            // "Validated at start": a mapping that does not fit the portal stops here, before the store is opened.
+            await PortalMappingCheck.EnsureFitsAsync(mappings, host.Services.GetRequiredService<ICrmSource>(), cancellationToken);
 
             var kinds = request.Objects ?? mappings.Objects.Keys.Order().ToList();
             var report = await SyncProgressDisplay.RunAsync(env, kinds, progress => cycle.RunAsync(request, progress, cancellationToken));
