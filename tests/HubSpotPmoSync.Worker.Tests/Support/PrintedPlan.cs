@@ -10,6 +10,32 @@ internal sealed record PrintedPlan(
     IReadOnlyList<(string FromType, string FromKey, string ToType, string ToId)> Associations,
     string Total)
 {
+    private static readonly System.Text.RegularExpressions.Regex UpdateLine = new(@"^ {6}[^ :]+(:[^ :]+)?: ", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    /// <summary>Values may span lines (reasons hold line breaks): a line that starts nothing new continues the last one.</summary>
+    private static IEnumerable<string> Logical(IEnumerable<string> lines)
+    {
+        string? pending = null;
+        foreach (var line in lines)
+        {
+            var starts = UpdateLine.IsMatch(line) || line.StartsWith("  ~ ", StringComparison.Ordinal) || line.StartsWith("  + create ", StringComparison.Ordinal)
+                || line.StartsWith("  <> ", StringComparison.Ordinal) || line.StartsWith("  = keep ", StringComparison.Ordinal) || line.StartsWith("Total:", StringComparison.Ordinal)
+                || System.Text.RegularExpressions.Regex.IsMatch(line, "^[a-z0-9_-]+: [0-9]+ create");
+            if (starts && pending is not null)
+            {
+                yield return pending;
+                pending = null;
+            }
+
+            pending = pending is null ? line : pending + "\n" + line;
+        }
+
+        if (pending is not null)
+        {
+            yield return pending;
+        }
+    }
+
     public static PrintedPlan Parse(string output)
     {
         var lines = output.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
@@ -24,7 +50,7 @@ internal sealed record PrintedPlan(
         var links = new List<(string, string, string, string)>();
         string? objectType = null;
         string? property = null;
-        foreach (var line in lines.Skip(start + 1))
+        foreach (var line in Logical(lines.Skip(start + 1)))
         {
             if (line.StartsWith("Total:", StringComparison.Ordinal))
             {
@@ -34,6 +60,11 @@ internal sealed record PrintedPlan(
             if (line.StartsWith("      ", StringComparison.Ordinal))
             {
                 var colon = line.IndexOf(": ", StringComparison.Ordinal);
+                if (colon < 0 || !line.Contains(" -> ", StringComparison.Ordinal))
+                {
+                    throw new Xunit.Sdk.XunitException($"unexpected plan line '{line}' in:\n{output}");
+                }
+
                 var key = line[6..colon];
                 var rest = line[(colon + 2)..];
                 var conflict = rest.IndexOf("  [conflict", StringComparison.Ordinal);

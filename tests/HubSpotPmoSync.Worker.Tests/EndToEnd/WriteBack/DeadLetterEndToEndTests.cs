@@ -14,7 +14,7 @@ namespace HubSpotPmoSync.Worker.Tests.EndToEnd.WriteBack;
 /// </summary>
 public sealed class DeadLetterEndToEndTests(ITestOutputHelper log)
 {
-    private const string Band = "pmo_budget_band";
+    private const string Band = "pmo_score_band";
 
     [Fact]
     public async Task Sync_OneValueHubSpotRejects_DeadLetteredWhileTheRestOfTheBatchIsWrittenAndReplayAfterTheFixSucceeds()
@@ -25,9 +25,10 @@ public sealed class DeadLetterEndToEndTests(ITestOutputHelper log)
         await h.RunOkAsync("sync");
         await h.RunOkAsync("sync");
 
-        // A mapping that also sends each project's budget (computed) to an enumeration property, one option per value.
+        // A mapping that sends each project's health score (computed) to an enumeration property instead, one option per value.
         var mappings = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "config", "mappings.json")))!;
-        mappings["objects"]!["projects"]!["fields"]!.AsArray().Add(new JsonObject { ["hubspot"] = Band, ["local"] = "health_budget", ["direction"] = "outbound" });
+        var score = mappings["objects"]!["projects"]!["fields"]!.AsArray().Single(f => (string?)f!["local"] == "health_score")!;
+        score["hubspot"] = Band;
         h.MappingsPath = h.Write("mappings.json", mappings.ToJsonString());
 
         var plan = PrintedPlan.Parse((await h.RunOkAsync("sync", "--dry-run")).Output);
@@ -38,7 +39,7 @@ public sealed class DeadLetterEndToEndTests(ITestOutputHelper log)
         var created = await h.Emulator.SendAsync(HttpMethod.Post, "/crm/v3/properties/projects", new Dictionary<string, object?>
         {
             ["name"] = Band,
-            ["label"] = "Budget band",
+            ["label"] = "Score band",
             ["type"] = "enumeration",
             ["fieldType"] = "select",
             ["groupName"] = "pmo_delivery_health",

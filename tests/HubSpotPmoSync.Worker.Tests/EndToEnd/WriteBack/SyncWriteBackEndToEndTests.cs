@@ -69,10 +69,11 @@ public sealed class SyncWriteBackEndToEndTests(ITestOutputHelper log)
         Assert.Equal(added.Count, plan.Creates.Count);
         Assert.NotEmpty(plan.Updates);
 
+        var auditBefore = h.Audit().Count;
         var real = await h.RunAsync("sync");
         var stats = h.Emulator.Control.Stats();
         h.Emulator.Control.SetFaults(null);
-        log.WriteLine($"sync exited {real.Code}; faults injected: {string.Join(", ", stats.Faults.Select(f => $"{f.Key} x{f.Value}"))}");
+        log.WriteLine($"sync exited {real.Code}; {stats.FaultEvents.Count} faults injected ({string.Join(", ", stats.FaultEvents.GroupBy(f => f.Kind).Select(g => $"{g.Key} x{g.Count()}"))})");
         log.WriteLine(string.Join('\n', real.Output.Split('\n').Where(l => l.StartsWith("push:", StringComparison.Ordinal) || l.StartsWith("kickoff:", StringComparison.Ordinal))));
         Assert.True(real.Code == 0, $"sync exited {real.Code}\n{real.Output}\n{real.Error}");
         var after = h.Emulator.Control.ExportState();
@@ -121,6 +122,7 @@ public sealed class SyncWriteBackEndToEndTests(ITestOutputHelper log)
         }
 
         var pushed = h.Audit()
+            .Skip(auditBefore)
             .Where(a => a.Decision is AuditDecisions.Pushed or AuditDecisions.OverwroteHubSpot && !affected.Contains((a.ObjectType, a.RecordKey)))
             .Select(a => (a.ObjectType, a.RecordKey, a.Property!, a.Property == "last_synced_at" ? "*" : WriteBackValues.Display(a.After)))
             .ToList();
