@@ -39,9 +39,11 @@ public sealed class SyncWriteBackEndToEndTests(ITestOutputHelper log)
     }
 
     [Theory]
-    [InlineData(null)]
-    [InlineData(Faults)]
-    public async Task Sync_AfterDryRun_WritesWhatThePlanSaid(string? faults)
+    [InlineData(null, 0)]
+    [InlineData(Faults, 7)]
+    [InlineData(Faults, 11)]
+    [InlineData(Faults, 23)]
+    public async Task Sync_AfterDryRun_WritesWhatThePlanSaid(string? faults, int faultSeed)
     {
         await using var h = await WriteBackHarness.StartAsync("demo");
         await h.RunOkAsync("schema", "apply");
@@ -56,7 +58,7 @@ public sealed class SyncWriteBackEndToEndTests(ITestOutputHelper log)
         var before = h.Emulator.Control.ExportState();
         if (faults is not null)
         {
-            h.Emulator.Control.SetFaults(faults, seed: 7);
+            h.Emulator.Control.SetFaults(faults, faultSeed);
         }
 
         var writesBeforeDryRun = h.WriteCalls();
@@ -73,7 +75,7 @@ public sealed class SyncWriteBackEndToEndTests(ITestOutputHelper log)
         var real = await h.RunAsync("sync");
         var stats = h.Emulator.Control.Stats();
         h.Emulator.Control.SetFaults(null);
-        log.WriteLine($"sync exited {real.Code}; {stats.FaultEvents.Count} faults injected ({string.Join(", ", stats.FaultEvents.GroupBy(f => f.Kind).Select(g => $"{g.Key} x{g.Count()}"))})");
+        log.WriteLine($"sync exited {real.Code}; {stats.FaultEvents.Count} faults injected ({string.Join(", ", stats.FaultEvents.GroupBy(f => f.Kind).Select(g => $"{g.Key} x{g.Count()}"))}), on writes: {string.Join(", ", stats.FaultEvents.Where(f => f.IsWrite).Select(f => $"{f.Kind} {f.Method} {f.Path} applied={f.Applied}"))}");
         log.WriteLine(string.Join('\n', real.Output.Split('\n').Where(l => l.StartsWith("push:", StringComparison.Ordinal) || l.StartsWith("kickoff:", StringComparison.Ordinal))));
         Assert.True(real.Code == 0, $"sync exited {real.Code}\n{real.Output}\n{real.Error}");
         var after = h.Emulator.Control.ExportState();
