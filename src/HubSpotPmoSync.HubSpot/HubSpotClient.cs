@@ -479,22 +479,36 @@ internal sealed partial class HubSpotClient : ICrmSource, ICrmWriter
         ArgumentException.ThrowIfNullOrEmpty(objectType);
         var chunks = inputs.Chunk(ObjectBatchSize).ToList();
         var outcomes = new Dictionary<string, CrmWriteOutcome>[chunks.Count];
-        await ForEachChunkAsync(chunks, async (chunk, index, ct) =>
+        async Task<Dictionary<string, CrmWriteOutcome>> SendChunkAsync(KeyValuePair<string, IReadOnlyDictionary<string, string?>>[] chunk, CancellationToken ct)
         {
             using var response = await SendForStatusAsync(HttpMethod.Post, $"crm/v3/objects/{Segment(objectType)}/batch/{verb}", call, bodyOf(chunk), ct);
             var keys = chunk.Select(c => c.Key).ToList();
             if (response.StatusCode == HttpStatusCode.BadRequest)
             {
-                // The whole chunk was refused (validation): every input in it gets HubSpot's reason.
+                if (chunk.Length > 1)
+                {
+                    // HubSpot refuses a whole batch for one invalid input: halve it until the refused inputs are alone,
+                    // so the valid ones are still written and only the invalid ones fail, with HubSpot's reason.
+                    var half = chunk.Length / 2;
+                    var first = await SendChunkAsync(chunk[..half], ct);
+                    foreach (var (key, outcome) in await SendChunkAsync(chunk[half..], ct))
+                    {
+                        first[key] = outcome;
+                    }
+
+                    return first;
+                }
+
                 var error = await HubSpotErrorBody.ReadAsync(response, ct);
-                outcomes[index] = keys.ToDictionary(
+                return keys.ToDictionary(
                     k => k, k => new CrmWriteOutcome(k, false, ErrorCategory: error.Category ?? "VALIDATION_ERROR", ErrorMessage: Redact(error.Message)), StringComparer.Ordinal);
-                return;
             }
 
             var batch = await ReadJsonAsync(response, HubSpotJsonContext.Default.BatchObjectResponseDto, call, ct);
-            outcomes[index] = MatchOutcomes(keys, batch, keyOfResult, Redact);
-        }, cancellationToken);
+            return MatchOutcomes(keys, batch, keyOfResult, Redact);
+        }
+
+        await ForEachChunkAsync(chunks, async (chunk, index, ct) => outcomes[index] = await SendChunkAsync(chunk, ct), cancellationToken);
 
         var all = outcomes.SelectMany(o => o).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
         var result = new CrmBatchResult(keysInInputOrder.Select(k => all[k]).ToList());

@@ -250,6 +250,30 @@ public sealed class HubSpotClientTests
     }
 
     [Fact]
+    public async Task BatchUpdateAsync_OneInvalidInputRefusesTheBatch_OnlyThatInputFailsAndTheRestIsWritten()
+    {
+        // HubSpot answers 400 for a whole batch when one input is invalid; the client halves it until the bad input is alone.
+        using var host = CreateSut(
+            (r, _) =>
+            {
+                var ids = JsonDocument.Parse(r.Body!).RootElement.GetProperty("inputs").EnumerateArray().Select(i => i.GetProperty("id").GetString()!).ToList();
+                return ids.Contains("37")
+                    ? Responses.Status(400, """{"status":"error","category":"VALIDATION_ERROR","message":"x was not one of the allowed options"}""")
+                    : Responses.Ok($$"""{"status":"COMPLETE","results":[{{string.Join(',', ids.Select(id => Responses.Record(id, 1)))}}]}""");
+            },
+            out var stub);
+
+        var result = await host.Writer.BatchUpdateAsync(
+            "deals", Enumerable.Range(1, 100).Select(i => new CrmUpdate(i.ToString(CultureInfo.InvariantCulture), new Dictionary<string, string?>())).ToList(), CancellationToken.None);
+
+        var failed = Assert.Single(result.Outcomes, o => !o.Succeeded);
+        Assert.Equal("37", failed.Key);
+        Assert.Equal("x was not one of the allowed options", failed.ErrorMessage);
+        Assert.Equal(99, result.Outcomes.Count(o => o.Succeeded));
+        Assert.True(stub.Count <= 1 + (2 * 7), $"{stub.Count} calls");
+    }
+
+    [Fact]
     public async Task BatchCreateAsync_ErrorsMatchedByTraceIdAndResultsByOrder()
     {
         using var host = CreateSut(

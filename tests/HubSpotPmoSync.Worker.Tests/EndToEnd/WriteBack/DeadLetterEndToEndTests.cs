@@ -1,0 +1,90 @@
+using System.Net.Http;
+using System.Text.Json.Nodes;
+using HubSpotPmoSync.Core.WriteBack;
+using HubSpotPmoSync.Worker.Tests.Support;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace HubSpotPmoSync.Worker.Tests.EndToEnd.WriteBack;
+
+/// <summary>
+/// A poison record (issue 6): one project's value is an enumeration option HubSpot does not have. Its write becomes a
+/// dead letter with HubSpot's message while the rest of its batch is written; <c>dlq list</c> shows it; after the option
+/// is added through the properties API, <c>dlq replay</c> and <c>sync</c> write it.
+/// </summary>
+public sealed class DeadLetterEndToEndTests(ITestOutputHelper log)
+{
+    private const string Band = "pmo_score_band";
+
+    [Fact]
+    public async Task Sync_OneValueHubSpotRejects_DeadLetteredWhileTheRestOfTheBatchIsWrittenAndReplayAfterTheFixSucceeds()
+    {
+        await using var h = await WriteBackHarness.StartAsync("demo");
+        await PortalSeeding.AddWonDealsAsync(h.Emulator, 80);
+        await h.RunOkAsync("schema", "apply");
+        await h.RunOkAsync("sync");
+        await h.RunOkAsync("sync");
+
+        // A mapping that sends each project's health score (computed) to an enumeration property instead, one option per value.
+        var mappings = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "config", "mappings.json")))!;
+        var score = mappings["objects"]!["projects"]!["fields"]!.AsArray().Single(f => (string?)f!["local"] == "health_score")!;
+        score["hubspot"] = Band;
+        h.MappingsPath = h.Write("mappings.json", mappings.ToJsonString());
+
+        var plan = PrintedPlan.Parse((await h.RunOkAsync("sync", "--dry-run")).Output);
+        var values = plan.Updates.Where(u => u.ObjectType == "projects" && u.Property == Band).ToList();
+        Assert.True(values.Count > 100, $"{values.Count} projects get a band; a full batch of 100 needs more");
+        var victim = values.GroupBy(v => v.After, StringComparer.Ordinal).First(g => g.Count() == 1).Single();
+        var options = values.Select(v => v.After).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var created = await h.Emulator.SendAsync(HttpMethod.Post, "/crm/v3/properties/projects", new Dictionary<string, object?>
+        {
+            ["name"] = Band,
+            ["label"] = "Score band",
+            ["type"] = "enumeration",
+            ["fieldType"] = "select",
+            ["groupName"] = "pmo_delivery_health",
+            ["options"] = Options(options.Where(o => o != victim.After)),
+        });
+        Assert.True(created.Status is 200 or 201, created.ToString());
+        log.WriteLine($"{values.Count} projects; poison: project {victim.RecordKey} = {victim.After}");
+
+        var before = h.Emulator.Control.Stats().Requests;
+        var sync = await h.RunOkAsync("sync");
+        log.WriteLine(string.Join('\n', sync.Output.Split('\n').Where(l => l.StartsWith("push:", StringComparison.Ordinal))));
+        log.WriteLine(string.Join("; ", h.Emulator.Control.Stats().Requests
+            .Where(r => r.Key.Contains("/batch/update", StringComparison.Ordinal))
+            .Select(r => $"{r.Key} x{r.Value - before.GetValueOrDefault(r.Key)}")));
+
+        var letters = h.DeadLetters();
+        Assert.NotEmpty(letters);
+        Assert.All(letters, d => Assert.Equal(victim.RecordKey, d.RecordKey));
+        var letter = Assert.Single(letters, d => d.Property == Band);
+        Assert.Equal(victim.After, letter.Value);
+        Assert.Contains(victim.After, letter.Message, StringComparison.Ordinal);
+        var projects = h.Records("projects").ToDictionary(p => p.Id, StringComparer.Ordinal);
+        Assert.Null(projects[victim.RecordKey].Prop(Band));
+        foreach (var v in values.Where(v => v.RecordKey != victim.RecordKey))
+        {
+            Assert.Equal(v.After, projects[v.RecordKey].Prop(Band));
+        }
+
+        var list = await h.RunOkAsync("dlq", "list");
+        Assert.Contains(victim.RecordKey, list.Output, StringComparison.Ordinal);
+        Assert.Contains(letter.Message, list.Output, StringComparison.Ordinal);
+
+        // The fix: the missing option is added in HubSpot; replay and the next sync write the value.
+        var patched = await h.Emulator.SendAsync(HttpMethod.Patch, $"/crm/v3/properties/projects/{Band}", new Dictionary<string, object?> { ["options"] = Options(options) });
+        Assert.Equal(200, patched.Status);
+        var replay = await h.RunOkAsync("dlq", "replay");
+        Assert.Contains($"{letters.Count} dead letter", replay.Output, StringComparison.Ordinal);
+        await h.RunOkAsync("sync");
+
+        Assert.Equal(victim.After, h.Records("projects").Single(p => p.Id == victim.RecordKey).Prop(Band));
+        Assert.Empty(h.DeadLetters());
+        Assert.Equal(0, h.Scalar("SELECT COUNT(*) FROM wb_outbox"));
+        Assert.Contains(h.Audit(), a => a.RecordKey == victim.RecordKey && a.Property == Band && a.Decision == AuditDecisions.Pushed && a.After == victim.After);
+    }
+
+    private static List<Dictionary<string, object>> Options(IEnumerable<string> values) =>
+        values.Select((v, i) => new Dictionary<string, object> { ["label"] = v, ["value"] = v, ["displayOrder"] = i }).ToList();
+}
