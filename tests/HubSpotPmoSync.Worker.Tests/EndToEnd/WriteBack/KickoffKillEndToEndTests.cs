@@ -13,11 +13,13 @@ namespace HubSpotPmoSync.Worker.Tests.EndToEnd.WriteBack;
 /// </summary>
 public sealed class KickoffKillEndToEndTests(ITestOutputHelper log)
 {
+    // 300 won deals: kickoff (3 upsert batches, 600 links) and the pushes that follow take several runs, so every
+    // kill lands in work still in progress, also on a fast machine.
     [Fact]
     public async Task Sync_KilledAtTenRandomPointsThenRerun_ExactlyOneLinkedProjectPerWonDeal()
     {
         await using var h = await WriteBackHarness.StartAsync("demo");
-        var added = await PortalSeeding.AddWonDealsAsync(h.Emulator, 150);
+        var added = await PortalSeeding.AddWonDealsAsync(h.Emulator, 300);
         await h.RunOkAsync("schema", "apply");
         var seed = Environment.TickCount;
         var random = new Random(seed);
@@ -33,7 +35,7 @@ public sealed class KickoffKillEndToEndTests(ITestOutputHelper log)
             if (point % 2 == 0)
             {
                 // After N writes HubSpot applied in this run: upserts, links and pushes are counted per record.
-                var n = random.Next(1, 200);
+                var n = random.Next(1, 150);
                 how = $"after {n} applied writes";
                 while (!worker.HasExited && WritesApplied(h) - writesAtStart < n && clock.Elapsed < TimeSpan.FromSeconds(60))
                 {
@@ -42,7 +44,7 @@ public sealed class KickoffKillEndToEndTests(ITestOutputHelper log)
             }
             else
             {
-                var delay = random.Next(100, 4000);
+                var delay = random.Next(100, 1500);
                 how = $"after {delay} ms";
                 await Task.Delay(delay);
             }
@@ -55,11 +57,11 @@ public sealed class KickoffKillEndToEndTests(ITestOutputHelper log)
 
         var (code, output, error) = await WorkerProcess.RunAsync(h.Folder, h.Environment(), TimeSpan.FromMinutes(2), "sync");
         Assert.True(code == 0, $"final sync exited {code}\n{output}\n{error}");
-        Assert.True(interrupted >= 5, $"only {interrupted} of 10 kills interrupted a running sync");
+        Assert.True(interrupted >= 7, $"only {interrupted} of 10 kills interrupted a running sync");
 
         var state = h.Emulator.Control.ExportState();
         var wonDeals = state.Live("deals").Where(d => d.Prop("dealstage") == PortalSeeding.ClosedWon).ToList();
-        Assert.True(wonDeals.Count >= 150);
+        Assert.True(wonDeals.Count >= 300);
         var projects = state.Live("projects").ToList();
         foreach (var deal in wonDeals)
         {
