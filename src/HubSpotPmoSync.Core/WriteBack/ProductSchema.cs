@@ -76,7 +76,7 @@ public static class ProductSchema
             new(project, Enumeration(HealthStatus, "Health status", group, "green", "amber", "red", "unknown")),
             new(project, Number(HealthScore, "Health score", group)),
             new(project, Text(HealthReasons, "Health reasons", group, "textarea")),
-            new(project, Enumeration(HealthTrend, "Health trend", group, "improving", "steady", "worsening")),
+            new(project, Enumeration(HealthTrend, "Health trend", group, "improving", "steady", "worsening", "unknown")),
             new(project, Number(HealthBudget, "Budget (BAC)", group)),
             new(project, Number(HealthActualCost, "Actual cost", group)),
             new(project, Number(HealthEac, "Estimate at completion", group)),

@@ -17,7 +17,11 @@ internal static class SyncCommand
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan (creates, updates per field old -> new, associations, totals) and write nothing anywhere." };
         var obj = ObjectKindOption.Create("Pull only this object type (scoring and push still cover the portfolio).");
         var noPush = new Option<bool>("--no-push") { Description = "Pull only: no kickoff, scoring or write-back." };
-        var command = new Command("sync", "Run one sync cycle: pull, kick off projects, score, roll up and push.") { full, dryRun, obj, noPush };
+        var skipPortalCheck = new Option<bool>("--skip-portal-check")
+        {
+            Description = "Do not check the mappings against the portal's live properties at start (the file and the local model are still checked); a value HubSpot then rejects goes to dead letters with HubSpot's reason.",
+        };
+        var command = new Command("sync", "Run one sync cycle: pull, kick off projects, score, roll up and push.") { full, dryRun, obj, noPush, skipPortalCheck };
         command.SetAction((parse, cancellationToken) => CommandLine.Guard(env, async () =>
         {
             var kind = ObjectKindOption.Parse(parse.GetValue(obj));
@@ -28,7 +32,10 @@ internal static class SyncCommand
             await host.StartAsync(cancellationToken);
 
             // "Validated at start": a mapping that does not fit the portal stops here, before the store is opened.
-            await PortalMappingCheck.EnsureFitsAsync(mappings, host.Services.GetRequiredService<ICrmSource>(), cancellationToken);
+            if (!parse.GetValue(skipPortalCheck))
+            {
+                await PortalMappingCheck.EnsureFitsAsync(mappings, host.Services.GetRequiredService<ICrmSource>(), cancellationToken);
+            }
 
             var kinds = request.Objects ?? mappings.Objects.Keys.Order().ToList();
             var report = await SyncProgressDisplay.RunAsync(env, kinds, progress => cycle.RunAsync(request, progress, cancellationToken));
