@@ -17,7 +17,7 @@ public sealed class ProductSchemaTests
 
         Assert.Null(desired.CustomObject);
         Assert.Equal("enumeration/select[green|amber|red|unknown]", Describe("projects", "health_status"));
-        Assert.Equal("enumeration/select[improving|steady|worsening]", Describe("projects", "health_trend"));
+        Assert.Equal("enumeration/select[improving|steady|worsening|unknown]", Describe("projects", "health_trend"));
         Assert.Equal("string/textarea[]", Describe("projects", "health_reasons"));
         Assert.Equal("datetime/date[]", Describe("projects", "last_synced_at"));
         Assert.Equal("string/text/unique[]", Describe("projects", "project_code"));
