@@ -15,7 +15,7 @@ namespace HubSpotPmoSync.HubSpot.Tests;
 /// </summary>
 internal sealed class HubSpotTestHost : IDisposable
 {
-    public const string Token = "pat-na1-11111111-2222-3333-4444-secret0token";
+    public const string Token = "pat-na1-test-secret0token-11112222333344445555";
 
     private readonly ServiceProvider _provider;
 
