@@ -22,45 +22,18 @@ public sealed class MilestoneImporter(IDeliveryDataStore store, IOptions<Milesto
         ArgumentNullException.ThrowIfNull(knownProjectCodes);
         var o = options.Value;
         var c = o.Columns;
-        var known = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var code in knownProjectCodes)
-        {
-            known.TryAdd(code.Trim(), code);
-        }
-
+        var known = CsvImportFlow.KnownCodes(knownProjectCodes);
         var file = CsvImportFile.Read(path, o.Delimiter);
         var map = file.MapColumns([(c.ProjectCode, true), (c.Name, true), (c.PlannedDate, true), (c.ActualDate, false), (c.Weight, true), (c.PercentComplete, true)]);
-        var rejections = new List<ImportRejection>();
-        var accepted = new List<Milestone>();
-        var firstLine = new Dictionary<(string, string), long>();
-
-        foreach (var record in file.Records)
-        {
-            var reason = Check(record, file.Header.Length, map, o, known, out var milestone);
-            if (reason is null)
-            {
-                var key = (milestone!.ProjectCode.ToUpperInvariant(), milestone.Name.ToUpperInvariant());
-                if (firstLine.TryGetValue(key, out var first))
-                {
-                    reason = $"duplicate row: milestone '{milestone.Name}' of {milestone.ProjectCode} is already on line {first.ToString(CultureInfo.InvariantCulture)}";
-                }
-                else
-                {
-                    firstLine[key] = record.Line;
-                    accepted.Add(milestone);
-                }
-            }
-
-            if (reason is not null)
-            {
-                rejections.Add(new ImportRejection(record.Line, reason, record.Raw));
-            }
-        }
-
-        var batch = new ImportBatch(Kind, Path.GetFullPath(path), file.ContentHash, timeProvider.GetUtcNow(), file.Records.Count, rejections.Count);
-        var written = store.UpsertMilestones(accepted, batch);
-        var rejectsPath = file.WriteRejects(rejections);
-        return new ImportResult(path, file.Records.Count, written.Inserted, written.Updated, written.Unchanged, rejections.Count, rejectsPath, rejections);
+        return CsvImportFlow.Run<Milestone, (string, string)>(
+            path,
+            Kind,
+            file,
+            (CsvImportRecord record, out Milestone? milestone) => Check(record, file.Header.Length, map, o, known, out milestone),
+            m => (m.ProjectCode.ToUpperInvariant(), m.Name.ToUpperInvariant()),
+            (m, first) => $"duplicate row: milestone '{m.Name}' of {m.ProjectCode} is already on line {first.ToString(CultureInfo.InvariantCulture)}",
+            (rows, batch) => store.UpsertMilestones(rows.Select(r => r.Item).ToList(), batch),
+            timeProvider);
     }
 
     private static string? Check(
@@ -72,25 +45,13 @@ public sealed class MilestoneImporter(IDeliveryDataStore store, IOptions<Milesto
         out Milestone? milestone)
     {
         milestone = null;
-        if (record.Malformed is not null)
-        {
-            return record.Malformed;
-        }
-
-        if (record.Fields.Length != columnCount)
-        {
-            return $"wrong column count: {record.Fields.Length.ToString(CultureInfo.InvariantCulture)} fields, the header has {columnCount.ToString(CultureInfo.InvariantCulture)}";
-        }
-
         var c = o.Columns;
         string Field(string column) => map.TryGetValue(column, out var i) ? record.Fields[i].Trim() : "";
-
-        foreach (var required in new[] { c.ProjectCode, c.Name, c.PlannedDate, c.Weight, c.PercentComplete })
+        var problem = CsvImportFlow.ShapeProblem(record, columnCount)
+            ?? CsvImportFlow.MissingValue(Field, c.ProjectCode, c.Name, c.PlannedDate, c.Weight, c.PercentComplete);
+        if (problem is not null)
         {
-            if (Field(required).Length == 0)
-            {
-                return $"missing required value '{required}'";
-            }
+            return problem;
         }
 
         if (!ImportValues.TryDate(Field(c.PlannedDate), o.EffectiveDateFormats, out var planned))

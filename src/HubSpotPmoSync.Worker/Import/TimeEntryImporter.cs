@@ -23,53 +23,29 @@ public sealed class TimeEntryImporter(IDeliveryDataStore store, IOptions<TimeEnt
         ArgumentNullException.ThrowIfNull(knownProjectCodes);
         var o = options.Value;
         var c = o.Columns;
-        var known = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var code in knownProjectCodes)
-        {
-            known.TryAdd(code.Trim(), code);
-        }
-
+        var known = CsvImportFlow.KnownCodes(knownProjectCodes);
         var file = CsvImportFile.Read(path, o.Delimiter);
         var map = file.MapColumns([(c.Date, true), (c.ProjectCode, true), (c.Person, true), (c.Hours, true), (c.CostRate, true), (c.BillRate, false), (c.Notes, false)]);
-        var rejections = new List<ImportRejection>();
-        var accepted = new List<(string RowKey, TimeEntry Entry)>();
-        var firstLineOfKey = new Dictionary<string, long>(StringComparer.Ordinal);
-
-        foreach (var record in file.Records)
-        {
-            var reason = Check(record, file.Header.Length, map, o, known, out var entry);
-            if (reason is null)
-            {
-                var key = ImportValues.RowKey(
-                    entry!.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                    entry.ProjectCode,
-                    entry.Person,
-                    ImportValues.Canonical(entry.Hours),
-                    ImportValues.Canonical(entry.CostRate),
-                    ImportValues.Canonical(entry.BillRate),
-                    entry.Notes ?? "");
-                if (firstLineOfKey.TryGetValue(key, out var first))
-                {
-                    reason = $"duplicate row: same as line {first.ToString(CultureInfo.InvariantCulture)}";
-                }
-                else
-                {
-                    firstLineOfKey[key] = record.Line;
-                    accepted.Add((key, entry));
-                }
-            }
-
-            if (reason is not null)
-            {
-                rejections.Add(new ImportRejection(record.Line, reason, record.Raw));
-            }
-        }
-
-        var batch = new ImportBatch(Kind, Path.GetFullPath(path), file.ContentHash, timeProvider.GetUtcNow(), file.Records.Count, rejections.Count);
-        var written = store.AddTimeEntries(accepted, batch);
-        var rejectsPath = file.WriteRejects(rejections);
-        return new ImportResult(path, file.Records.Count, written.Inserted, written.Updated, written.Unchanged, rejections.Count, rejectsPath, rejections);
+        return CsvImportFlow.Run<TimeEntry, string>(
+            path,
+            Kind,
+            file,
+            (CsvImportRecord record, out TimeEntry? entry) => Check(record, file.Header.Length, map, o, known, out entry),
+            RowKey,
+            (_, first) => $"duplicate row: same as line {first.ToString(CultureInfo.InvariantCulture)}",
+            store.AddTimeEntries,
+            timeProvider);
     }
+
+    /// <summary>What makes two rows the same entry: every value of the row.</summary>
+    private static string RowKey(TimeEntry entry) => ImportValues.RowKey(
+        entry.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        entry.ProjectCode,
+        entry.Person,
+        ImportValues.Canonical(entry.Hours),
+        ImportValues.Canonical(entry.CostRate),
+        ImportValues.Canonical(entry.BillRate),
+        entry.Notes ?? "");
 
     private static string? Check(
         CsvImportRecord record,
@@ -80,25 +56,13 @@ public sealed class TimeEntryImporter(IDeliveryDataStore store, IOptions<TimeEnt
         out TimeEntry? entry)
     {
         entry = null;
-        if (record.Malformed is not null)
-        {
-            return record.Malformed;
-        }
-
-        if (record.Fields.Length != columnCount)
-        {
-            return $"wrong column count: {record.Fields.Length.ToString(CultureInfo.InvariantCulture)} fields, the header has {columnCount.ToString(CultureInfo.InvariantCulture)}";
-        }
-
         var c = o.Columns;
         string Field(string column) => map.TryGetValue(column, out var i) ? record.Fields[i].Trim() : "";
-
-        foreach (var required in new[] { c.Date, c.ProjectCode, c.Person, c.Hours, c.CostRate })
+        var problem = CsvImportFlow.ShapeProblem(record, columnCount)
+            ?? CsvImportFlow.MissingValue(Field, c.Date, c.ProjectCode, c.Person, c.Hours, c.CostRate);
+        if (problem is not null)
         {
-            if (Field(required).Length == 0)
-            {
-                return $"missing required value '{required}'";
-            }
+            return problem;
         }
 
         if (!ImportValues.TryDate(Field(c.Date), o.EffectiveDateFormats, out var date))
