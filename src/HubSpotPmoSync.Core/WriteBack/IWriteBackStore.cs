@@ -8,9 +8,10 @@ public interface IWriteBackStore
 {
     /// <summary>
     /// Adds desired values to the outbox. A pending row for the same record and property is replaced (its revision
-    /// bumped when the value differs), so the outbox holds the latest desired value once. Each change's value and
-    /// <see cref="OutboundChange.ChangedAt"/> are also kept as the property's desired value and since-when
-    /// (<see cref="PropertyState.DesiredValue"/>, <see cref="PropertyState.DesiredSince"/>), which
+    /// bumped when the value differs), so the outbox holds the latest desired value once. The value and
+    /// <see cref="OutboundChange.ChangedAt"/> of each change whose policy can keep HubSpot's value (hubspot-wins,
+    /// newest-wins; under local-wins the local change time decides nothing) are also kept as the property's desired
+    /// value and since-when (<see cref="PropertyState.DesiredValue"/>, <see cref="PropertyState.DesiredSince"/>), which
     /// <see cref="DesiredValues.Stamp"/> reads back to date the next cycle's values.
     /// </summary>
     Task EnqueueAsync(IReadOnlyList<OutboundChange> changes, DateTimeOffset at, CancellationToken cancellationToken);

@@ -76,7 +76,8 @@ public sealed class SqliteWriteBackStore : IWriteBackStore
         cmd.Parameters.AddWithValue("$at", Time(at));
         cmd.Prepare();
 
-        // The desired value and since when the local value holds it (written only when either differs).
+        // The desired value and since when the local value holds it (written only when either differs), for the
+        // policies that can keep HubSpot's value: under local-wins the local change time decides nothing.
         using var desired = new Prepared(connection, tx, """
             INSERT INTO wb_desired (object_type, record_key, property, value, since)
             VALUES ($type, $key, $property, $value, $since)
@@ -95,7 +96,10 @@ public sealed class SqliteWriteBackStore : IWriteBackStore
             policy.Value = change.Policy.Name();
             changedAt.Value = Time(change.ChangedAt);
             cmd.ExecuteNonQuery();
-            desired.Run(change.ObjectType, change.Record.RecordKey, change.Property, change.Value, Time(change.ChangedAt));
+            if (change.Policy != ConflictPolicy.LocalWins)
+            {
+                desired.Run(change.ObjectType, change.Record.RecordKey, change.Property, change.Value, Time(change.ChangedAt));
+            }
         }
 
         tx.Commit();

@@ -41,7 +41,10 @@ internal sealed class InMemoryWriteBackStore : IWriteBackStore
             foreach (var change in changes)
             {
                 var normalized = change with { Value = string.IsNullOrEmpty(change.Value) ? null : change.Value };
-                _desired[change.Key] = (normalized.Value, change.ChangedAt);
+                if (change.Policy != ConflictPolicy.LocalWins)
+                {
+                    _desired[change.Key] = (normalized.Value, change.ChangedAt);
+                }
                 if (_outbox.TryGetValue(change.Key, out var pending))
                 {
                     var same = pending.Change.Value == normalized.Value;

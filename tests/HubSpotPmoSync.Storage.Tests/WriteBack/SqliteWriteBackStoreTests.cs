@@ -279,13 +279,13 @@ public sealed class SqliteWriteBackStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task EnqueueAsync_DesiredValue_KeepsItsSinceUntilTheValueChanges()
+    public async Task EnqueueAsync_DesiredValueUnderNewestWins_KeepsItsSinceUntilTheValueChangesAndLocalWinsKeepsNone()
     {
         var store = CreateSut();
         var key = Key("1", "health_status");
         async Task<DateTimeOffset> CycleAsync(string value, DateTimeOffset now)
         {
-            var stamped = DesiredValues.Stamp([Change("1", "health_status", value)], await States(store, "1"), now);
+            var stamped = DesiredValues.Stamp([Change("1", "health_status", value) with { Policy = ConflictPolicy.NewestWins }, Change("1", "health_score", "50")], await States(store, "1"), now);
             await store.EnqueueAsync(stamped, now, None);
             return stamped[0].ChangedAt;
         }
@@ -297,7 +297,8 @@ public sealed class SqliteWriteBackStoreTests : IDisposable
 
         Assert.Equal((T0, T0, T0.AddHours(2)), (first, same, changed));
         Assert.Equal((true, "red", T0.AddHours(2)), (state.HasDesired, state.DesiredValue, state.DesiredSince));
-        Assert.Equal(T0.AddHours(2), Assert.Single(await store.GetPendingAsync(None)).Change.ChangedAt);
+        Assert.Equal(T0.AddHours(2), (await store.GetPendingAsync(None)).Single(e => e.Change.Property == "health_status").Change.ChangedAt);
+        Assert.False((await States(store, "1")).TryGetValue(Key("1", "health_score"), out var score) && score.HasDesired, "local-wins keeps no desired value");
     }
 
     [Fact]
@@ -363,7 +364,7 @@ public sealed class SqliteWriteBackStoreTests : IDisposable
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         var readOnly = await States(SqliteWriteBackStore.ReadOnly(new SqliteDatabase(new StorageOptions { DatabasePath = DatabasePath })), "1");
         var upgraded = CreateSut();
-        await upgraded.EnqueueAsync([Change("1", "health_status", "red")], T0, None);
+        await upgraded.EnqueueAsync([Change("1", "health_status", "red") with { Policy = ConflictPolicy.HubSpotWins }], T0, None);
         var migrated = await States(upgraded, "1");
 
         var before = readOnly[Key("1", "health_status")];
