@@ -364,7 +364,8 @@ public static partial class MappingLoader
                 }
             }
 
-            var conflict = ConflictPolicy.HubSpotWins;
+            // Unset: an outbound field restores the worker's value (local-wins); a both field keeps HubSpot's (hubspot-wins).
+            var conflict = direction == MappingDirection.Outbound ? ConflictPolicy.LocalWins : ConflictPolicy.HubSpotWins;
             if (element.TryGetProperty("conflict", out var conflictElement))
             {
                 switch (conflictElement.ValueKind == JsonValueKind.String ? conflictElement.GetString() : null)

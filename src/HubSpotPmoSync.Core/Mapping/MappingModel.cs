@@ -15,11 +15,20 @@ public enum MappingDirection
     Both,
 }
 
-/// <summary>Who wins when a <see cref="MappingDirection.Both"/> field changed on both sides.</summary>
+/// <summary>
+/// Who wins when HubSpot holds a value someone else put there that differs from the local one: for a
+/// <see cref="MappingDirection.Both"/> field changed on both sides, and for an outbound field (computed ones too)
+/// a person typed over. Unset, outbound fields use <see cref="LocalWins"/> and both fields <see cref="HubSpotWins"/>.
+/// </summary>
 public enum ConflictPolicy
 {
+    /// <summary>HubSpot's value is kept; the worker still fills a property nobody wrote and updates its own value.</summary>
     HubSpotWins,
+
+    /// <summary>The local value is written over HubSpot's (for a computed field: the computed value is restored).</summary>
     LocalWins,
+
+    /// <summary>The later change wins: a person's edit stands until the local value changes after it.</summary>
     NewestWins,
 }
 

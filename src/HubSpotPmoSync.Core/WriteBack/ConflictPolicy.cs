@@ -2,20 +2,24 @@ namespace HubSpotPmoSync.Core.WriteBack;
 
 /// <summary>
 /// Who wins when a value the worker wants to write differs from a value someone else put in HubSpot.
-/// Fields the worker owns (computed health, outbound mappings) use <see cref="LocalWins"/>; <c>both</c>
-/// mappings choose.
+/// Each outbound or <c>both</c> mapping field says which (its <c>conflict</c>); outbound fields default to
+/// <see cref="LocalWins"/> (the computed value is restored), <c>both</c> fields to <see cref="HubSpotWins"/>.
 /// </summary>
 public enum ConflictPolicy
 {
-    /// <summary>HubSpot's value is kept; the local value is not pushed (the inbound sync adopts HubSpot's).</summary>
+    /// <summary>
+    /// HubSpot's value is kept; the local value is not pushed (for a <c>both</c> field the inbound sync adopts HubSpot's).
+    /// The worker still fills a property nobody wrote and updates its own value.
+    /// </summary>
     HubSpotWins,
 
     /// <summary>The local value overwrites HubSpot's.</summary>
     LocalWins,
 
     /// <summary>
-    /// The later change wins: the local change time against the time HubSpot's value last changed. A tie keeps
-    /// HubSpot's value, so a person's edit is never overwritten by a value that is not strictly newer.
+    /// The later change wins: the time the local value last changed against the time HubSpot's value last changed. A
+    /// tie keeps HubSpot's value, so a person's edit is never overwritten by a value that is not strictly newer: it
+    /// stands until the local value changes after it.
     /// </summary>
     NewestWins,
 }

@@ -8,7 +8,11 @@ public interface IWriteBackStore
 {
     /// <summary>
     /// Adds desired values to the outbox. A pending row for the same record and property is replaced (its revision
-    /// bumped when the value differs), so the outbox holds the latest desired value once.
+    /// bumped when the value differs), so the outbox holds the latest desired value once. The value and
+    /// <see cref="OutboundChange.ChangedAt"/> of each change whose policy can keep HubSpot's value (hubspot-wins,
+    /// newest-wins; under local-wins the local change time decides nothing) are also kept as the property's desired
+    /// value and since-when (<see cref="PropertyState.DesiredValue"/>, <see cref="PropertyState.DesiredSince"/>), which
+    /// <see cref="DesiredValues.Stamp"/> reads back to date the next cycle's values.
     /// </summary>
     Task EnqueueAsync(IReadOnlyList<OutboundChange> changes, DateTimeOffset at, CancellationToken cancellationToken);
 
@@ -25,7 +29,10 @@ public interface IWriteBackStore
     Task<IReadOnlyDictionary<PropertyKey, PropertyState>> GetPropertyStatesAsync(
         IReadOnlyCollection<RecordRef> records, CancellationToken cancellationToken);
 
-    /// <summary>Applies the outcome of one flush step (pushed values, retired rows, dead letters, retries, audit) atomically.</summary>
+    /// <summary>
+    /// Applies the outcome of one flush step (pushed values, retired rows, dead letters, retries, conflicts kept for
+    /// HubSpot, audit) atomically. A pushed value forgets the property's kept conflict.
+    /// </summary>
     Task CommitFlushAsync(FlushCommit commit, CancellationToken cancellationToken);
 
     /// <summary>Appends entries to the audit log.</summary>
@@ -59,17 +66,52 @@ public sealed record DeadLetterEntry(OutboxEntry Entry, string Category, string 
 public sealed record FailedAttempt(long EntryId, string Error);
 
 /// <summary>The outcome of one flush step, applied by <see cref="IWriteBackStore.CommitFlushAsync"/> in one transaction.</summary>
+/// <param name="Kept">Conflicts newly resolved for HubSpot's value (audited in <paramref name="Audit"/>); remembered so the same decision is not audited again.</param>
 public sealed record FlushCommit(
     DateTimeOffset At,
     IReadOnlyList<PushedValue> Pushed,
     IReadOnlyList<RetiredEntry> Retired,
     IReadOnlyList<DeadLetterEntry> DeadLettered,
     IReadOnlyList<FailedAttempt> Failed,
-    IReadOnlyList<AuditEntry> Audit)
+    IReadOnlyList<AuditEntry> Audit,
+    IReadOnlyList<KeptConflict> Kept)
 {
-    public static FlushCommit Empty(DateTimeOffset at) => new(at, [], [], [], [], []);
+    public static FlushCommit Empty(DateTimeOffset at) => new(at, [], [], [], [], [], []);
 
-    public bool IsEmpty => Pushed.Count == 0 && Retired.Count == 0 && DeadLettered.Count == 0 && Failed.Count == 0 && Audit.Count == 0;
+    public bool IsEmpty => Pushed.Count == 0 && Retired.Count == 0 && DeadLettered.Count == 0 && Failed.Count == 0 && Audit.Count == 0 && Kept.Count == 0;
+}
+
+/// <summary>
+/// A conflict resolved for HubSpot's value, as audited: which HubSpot value (and since when) was kept against which
+/// local value (and since when), under which policy. The flush audits a kept conflict only when it differs from the
+/// one last audited for the property, so a value kept cycle after cycle is audited once; a new HubSpot value, a new
+/// local value, or another policy is a new decision.
+/// </summary>
+/// <param name="HubSpotValue">HubSpot's value that was kept (null when empty).</param>
+/// <param name="HubSpotChangedAt">When HubSpot's value last changed, as observed.</param>
+/// <param name="LocalValue">The local value that was not written (null when empty).</param>
+/// <param name="LocalChangedAt">When the local value last changed.</param>
+public sealed record KeptConflict(
+    PropertyKey Key,
+    string? HubSpotValue,
+    DateTimeOffset? HubSpotChangedAt,
+    string? LocalValue,
+    DateTimeOffset LocalChangedAt,
+    ConflictPolicy Policy)
+{
+    /// <summary>The kept conflict a decision to keep HubSpot's value stands for.</summary>
+    public static KeptConflict Of(OutboundChange change, PushDecision decision, PropertyState? state)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        ArgumentNullException.ThrowIfNull(decision);
+        return new KeptConflict(
+            change.Key,
+            string.IsNullOrEmpty(decision.Current) ? null : decision.Current,
+            state?.ObservedChangedAt,
+            string.IsNullOrEmpty(change.Value) ? null : change.Value,
+            change.ChangedAt,
+            change.Policy);
+    }
 }
 
 /// <summary>

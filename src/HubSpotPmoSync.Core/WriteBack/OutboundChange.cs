@@ -9,7 +9,7 @@ namespace HubSpotPmoSync.Core.WriteBack;
 /// <param name="Value">The value as HubSpot's wire string; null or empty clears the property.</param>
 /// <param name="Source">What produced the value, e.g. <c>health</c>, <c>rollup</c> or <c>mapping:deals.amount</c>.</param>
 /// <param name="Policy">How a difference with a value someone else put in HubSpot is resolved.</param>
-/// <param name="ChangedAt">When the local value last changed (compared with HubSpot's change time under <see cref="ConflictPolicy.NewestWins"/>).</param>
+/// <param name="ChangedAt">When the local value last changed — not when it was computed (see <see cref="DesiredValues.Stamp"/>); compared with HubSpot's change time under <see cref="ConflictPolicy.NewestWins"/>.</param>
 /// <param name="IdProperty">When set, the record is addressed by this unique property and written by batch upsert.</param>
 public sealed record OutboundChange(
     string ObjectType,
@@ -63,15 +63,24 @@ public sealed record OutboxEntry(
 
 /// <summary>
 /// What the worker knows of one HubSpot property: the value seen in the last pull (and when it last changed in
-/// HubSpot), and the value it last pushed (and when).
+/// HubSpot), the value it last pushed (and when), the value it last wanted the property to hold (and since when),
+/// and the conflict last kept for HubSpot's value.
 /// </summary>
+/// <param name="ObservedChangedAt">When HubSpot's value last changed: the per-property time the pull supplied, else the <c>updatedAt</c> of the pull that first saw the value.</param>
+/// <param name="DesiredValue">The value last enqueued for the property (see <see cref="IWriteBackStore.EnqueueAsync"/>).</param>
+/// <param name="DesiredSince">When the local value last changed to <paramref name="DesiredValue"/>.</param>
+/// <param name="Kept">The conflict last audited as kept for HubSpot's value, until the property is pushed.</param>
 public sealed record PropertyState(
     bool HasObserved,
     string? ObservedValue,
     DateTimeOffset? ObservedChangedAt,
     bool HasPushed,
     string? PushedValue,
-    DateTimeOffset? PushedAt)
+    DateTimeOffset? PushedAt,
+    bool HasDesired = false,
+    string? DesiredValue = null,
+    DateTimeOffset? DesiredSince = null,
+    KeptConflict? Kept = null)
 {
     public static PropertyState Unknown { get; } = new(false, null, null, false, null, null);
 }

@@ -21,7 +21,7 @@ public sealed class OutboxFlushOptions
 /// <param name="WriteCalls">Batch update/upsert calls made.</param>
 /// <param name="Applied">Every property written, with HubSpot's value before (as known) and after.</param>
 /// <param name="Unchanged">Rows retired because HubSpot already held the value (echoes included).</param>
-/// <param name="KeptHubSpot">Conflicts resolved for HubSpot's value (nothing written).</param>
+/// <param name="KeptHubSpot">Conflicts resolved for HubSpot's value (nothing written); each is audited only the first time it is decided.</param>
 /// <param name="DeadLettered">Rows HubSpot rejected, now in the dead letters.</param>
 /// <param name="Retrying">Rows left pending after a transient failure.</param>
 public sealed record FlushReport(
@@ -42,7 +42,8 @@ public sealed record FlushReport(
 /// last pushed), several properties of a record in one input, at most 100 records a batch call per object type.
 /// A record HubSpot rejects goes to the dead letters with HubSpot's category and message while the rest of its
 /// batch is written; a call that fails as a whole leaves its rows pending for the next flush (and dead-letters
-/// them after <see cref="OutboxFlushOptions.MaxAttempts"/>). Every write and every conflict decision is audited.
+/// them after <see cref="OutboxFlushOptions.MaxAttempts"/>). Every write and every conflict decision is audited; a
+/// conflict kept for HubSpot is audited when it is new (see <see cref="KeptConflict"/>), not again every flush.
 /// </summary>
 public sealed class OutboxFlusher
 {
@@ -82,6 +83,7 @@ public sealed class OutboxFlusher
         var retired = new List<RetiredEntry>();
         var audit = new List<AuditEntry>();
         var kept = new List<PlannedUpdate>();
+        var keptConflicts = new List<KeptConflict>();
         var toPush = new List<(OutboxEntry Entry, PushDecision Decision)>();
         var unchanged = 0;
         foreach (var entry in pending)
@@ -96,7 +98,15 @@ public sealed class OutboxFlusher
                 case PushAction.KeepHubSpot:
                     retired.Add(new RetiredEntry(entry.Id, entry.Revision));
                     kept.Add(WriteBackPlanner.ToUpdate(entry.Change, decision));
-                    audit.Add(Audit(now, entry.Change, decision));
+
+                    // Audited when the decision is new: not again every cycle while the same values stand.
+                    var conflict = KeptConflict.Of(entry.Change, decision, state);
+                    if (conflict != state?.Kept)
+                    {
+                        keptConflicts.Add(conflict);
+                        audit.Add(Audit(now, entry.Change, decision));
+                    }
+
                     break;
                 default:
                     retired.Add(new RetiredEntry(entry.Id, entry.Revision));
@@ -107,7 +117,7 @@ public sealed class OutboxFlusher
 
         if (retired.Count > 0)
         {
-            await _store.CommitFlushAsync(new FlushCommit(now, [], retired, [], [], audit), cancellationToken);
+            await _store.CommitFlushAsync(new FlushCommit(now, [], retired, [], [], audit, keptConflicts), cancellationToken);
         }
 
         var applied = new List<PlannedUpdate>();
@@ -156,7 +166,7 @@ public sealed class OutboxFlusher
 
                 deadLettered += dead.Count;
                 retrying += failed.Count;
-                await _store.CommitFlushAsync(new FlushCommit(at, [], [], dead, failed, deadAudit), cancellationToken);
+                await _store.CommitFlushAsync(new FlushCommit(at, [], [], dead, failed, deadAudit, []), cancellationToken);
                 continue;
             }
 
@@ -262,7 +272,7 @@ public sealed class OutboxFlusher
             }
         }
 
-        return new FlushCommit(at, pushed, [], dead, failed, audit);
+        return new FlushCommit(at, pushed, [], dead, failed, audit, []);
     }
 
     private static AuditEntry Audit(DateTimeOffset at, OutboundChange change, PushDecision decision) =>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 
 namespace HubSpotPmoSync.Core.WriteBack;
 
@@ -37,9 +38,38 @@ public static class WriteBackValues
         return false;
     }
 
-    /// <summary>Shows a value in plans and the audit log: <c>(empty)</c> for null or empty, quoted when it has spaces.</summary>
-    public static string Display(string? value) =>
-        string.IsNullOrEmpty(value) ? "(empty)"
-        : value.Any(char.IsWhiteSpace) ? "\"" + value.Replace("\"", "\\\"", StringComparison.Ordinal) + "\""
-        : value;
+    /// <summary>
+    /// Shows a value on one line in plans, summaries and <c>dlq list</c>: <c>(empty)</c> for null or empty, as is when
+    /// it has no white space, else quoted with JSON-style escapes (<c>\"</c>, <c>\\</c>, <c>\n</c>, <c>\r</c>,
+    /// <c>\t</c>, <c>\uXXXX</c> for other control characters and line separators), so a multi-line value (health reasons) stays on its line.
+    /// </summary>
+    public static string Display(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return "(empty)";
+        }
+
+        if (!value.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            return value;
+        }
+
+        var text = new StringBuilder(value.Length + 8).Append('"');
+        foreach (var c in value)
+        {
+            _ = c switch
+            {
+                '"' => text.Append("\\\""),
+                '\\' => text.Append("\\\\"),
+                '\n' => text.Append("\\n"),
+                '\r' => text.Append("\\r"),
+                '\t' => text.Append("\\t"),
+                _ when char.IsControl(c) || c is '\u2028' or '\u2029' => text.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture)),
+                _ => text.Append(c),
+            };
+        }
+
+        return text.Append('"').ToString();
+    }
 }

@@ -6,12 +6,14 @@ using Microsoft.Data.Sqlite;
 namespace HubSpotPmoSync.Storage.WriteBack;
 
 /// <summary>
-/// The write-back state in the product's SQLite file (migration 0003): <c>wb_outbox</c>, <c>wb_observed</c>,
-/// <c>wb_pushed</c>, <c>wb_audit</c> and <c>wb_dead_letters</c>. Each call is one transaction.
+/// The write-back state in the product's SQLite file (migrations 0003 and 0005): <c>wb_outbox</c>, <c>wb_observed</c>,
+/// <c>wb_pushed</c>, <c>wb_audit</c>, <c>wb_dead_letters</c>, <c>wb_desired</c> and <c>wb_kept</c>. Each call is one
+/// transaction.
 /// </summary>
 /// <remarks>
 /// A store made by <see cref="ReadOnly"/> opens the file read-only and never creates or migrates it (a missing
-/// file or a file without the write-back tables reads as empty); its write methods throw. Dry runs use it.
+/// file or a file without the write-back tables reads as empty, a file from before 0005 as having no desired values
+/// and no kept conflicts); its write methods throw. Dry runs use it.
 /// </remarks>
 public sealed class SqliteWriteBackStore : IWriteBackStore
 {
@@ -73,6 +75,15 @@ public sealed class SqliteWriteBackStore : IWriteBackStore
         var changedAt = cmd.Parameters.Add("$changedAt", SqliteType.Text);
         cmd.Parameters.AddWithValue("$at", Time(at));
         cmd.Prepare();
+
+        // The desired value and since when the local value holds it (written only when either differs), for the
+        // policies that can keep HubSpot's value: under local-wins the local change time decides nothing.
+        using var desired = new Prepared(connection, tx, """
+            INSERT INTO wb_desired (object_type, record_key, property, value, since)
+            VALUES ($type, $key, $property, $value, $since)
+            ON CONFLICT (object_type, record_key, property) DO UPDATE SET value = excluded.value, since = excluded.since
+            WHERE wb_desired.value IS NOT excluded.value OR wb_desired.since IS NOT excluded.since;
+            """, "$type", "$key", "$property", "$value", "$since");
         foreach (var change in changes)
         {
             type.Value = change.ObjectType;
@@ -85,6 +96,10 @@ public sealed class SqliteWriteBackStore : IWriteBackStore
             policy.Value = change.Policy.Name();
             changedAt.Value = Time(change.ChangedAt);
             cmd.ExecuteNonQuery();
+            if (change.Policy != ConflictPolicy.LocalWins)
+            {
+                desired.Run(change.ObjectType, change.Record.RecordKey, change.Property, change.Value, Time(change.ChangedAt));
+            }
         }
 
         tx.Commit();
@@ -188,6 +203,8 @@ public sealed class SqliteWriteBackStore : IWriteBackStore
             return Task.FromResult<IReadOnlyDictionary<PropertyKey, PropertyState>>(states);
         }
 
+        // A read-only store may see a file from before migration 0005.
+        var hasDesired = !_readOnly || HasTable(connection, "wb_desired");
         foreach (var byType in records.Distinct().GroupBy(r => r.ObjectType, StringComparer.Ordinal))
         {
             foreach (var chunk in byType.Select(r => r.RecordKey).Chunk(KeysPerQuery))
@@ -226,6 +243,11 @@ public sealed class SqliteWriteBackStore : IWriteBackStore
                         states[k] = s with { HasPushed = true, PushedValue = NullableString(reader, 2), PushedAt = ParseTime(reader.GetString(3)) };
                     }
                 }
+
+                if (hasDesired)
+                {
+                    ReadDesired(connection, byType.Key, keys, states);
+                }
             }
         }
 
@@ -253,10 +275,14 @@ public sealed class SqliteWriteBackStore : IWriteBackStore
             DELETE FROM wb_dead_letters WHERE object_type = $type AND record_key = $key AND property = $property;
             """, "$type", "$key", "$property");
         using var retire = new Prepared(connection, tx, "DELETE FROM wb_outbox WHERE id = $id AND revision = $revision;", "$id", "$revision");
+        using var forgetKept = new Prepared(connection, tx, """
+            DELETE FROM wb_kept WHERE object_type = $type AND record_key = $key AND property = $property;
+            """, "$type", "$key", "$property");
         foreach (var pushed in commit.Pushed)
         {
             upsertPushed.Run(pushed.Key.ObjectType, pushed.Key.RecordKey, pushed.Key.Property, pushed.Value, Time(pushed.PushedAt), pushed.Source);
             resolveDeadLetters.Run(pushed.Key.ObjectType, pushed.Key.RecordKey, pushed.Key.Property);
+            forgetKept.Run(pushed.Key.ObjectType, pushed.Key.RecordKey, pushed.Key.Property);
             if (pushed.EntryId > 0)
             {
                 retire.Run(pushed.EntryId, pushed.Revision);
@@ -266,6 +292,20 @@ public sealed class SqliteWriteBackStore : IWriteBackStore
         foreach (var retired in commit.Retired)
         {
             retire.Run(retired.EntryId, retired.Revision);
+        }
+
+        using var keep = new Prepared(connection, tx, """
+            INSERT INTO wb_kept (object_type, record_key, property, hubspot_value, hubspot_changed_at, local_value, local_changed_at, policy, kept_at)
+            VALUES ($type, $key, $property, $hubspot, $hubspotAt, $local, $localAt, $policy, $at)
+            ON CONFLICT (object_type, record_key, property) DO UPDATE SET
+                hubspot_value = excluded.hubspot_value, hubspot_changed_at = excluded.hubspot_changed_at, local_value = excluded.local_value,
+                local_changed_at = excluded.local_changed_at, policy = excluded.policy, kept_at = excluded.kept_at;
+            """, "$type", "$key", "$property", "$hubspot", "$hubspotAt", "$local", "$localAt", "$policy", "$at");
+        foreach (var kept in commit.Kept)
+        {
+            keep.Run(
+                kept.Key.ObjectType, kept.Key.RecordKey, kept.Key.Property, kept.HubSpotValue, kept.HubSpotChangedAt is { } h ? Time(h) : null,
+                kept.LocalValue, Time(kept.LocalChangedAt), kept.Policy.Name(), Time(commit.At));
         }
 
         foreach (var dead in commit.DeadLettered)
@@ -383,6 +423,59 @@ public sealed class SqliteWriteBackStore : IWriteBackStore
         return Task.FromResult(letters.Count);
     }
 
+    /// <summary>Adds the desired values (<c>wb_desired</c>) and kept conflicts (<c>wb_kept</c>) of one chunk of records to <paramref name="states"/>.</summary>
+    private static void ReadDesired(SqliteConnection connection, string objectType, string keys, Dictionary<PropertyKey, PropertyState> states)
+    {
+        using (var cmd = connection.CreateCommand())
+        {
+            cmd.CommandText = """
+                SELECT record_key, property, value, since FROM wb_desired
+                WHERE object_type = $type AND record_key IN (SELECT value FROM json_each($keys));
+                """;
+            cmd.Parameters.AddWithValue("$type", objectType);
+            cmd.Parameters.AddWithValue("$keys", keys);
+            using var reader = cmd.ExecuteReader();
+            while (reader.Read())
+            {
+                var k = new PropertyKey(objectType, reader.GetString(0), reader.GetString(1));
+                var s = states.TryGetValue(k, out var existing) ? existing : PropertyState.Unknown;
+                states[k] = s with { HasDesired = true, DesiredValue = NullableString(reader, 2), DesiredSince = ParseTime(reader.GetString(3)) };
+            }
+        }
+
+        using (var cmd = connection.CreateCommand())
+        {
+            cmd.CommandText = """
+                SELECT record_key, property, hubspot_value, hubspot_changed_at, local_value, local_changed_at, policy FROM wb_kept
+                WHERE object_type = $type AND record_key IN (SELECT value FROM json_each($keys));
+                """;
+            cmd.Parameters.AddWithValue("$type", objectType);
+            cmd.Parameters.AddWithValue("$keys", keys);
+            using var reader = cmd.ExecuteReader();
+            while (reader.Read())
+            {
+                var k = new PropertyKey(objectType, reader.GetString(0), reader.GetString(1));
+                var s = states.TryGetValue(k, out var existing) ? existing : PropertyState.Unknown;
+                var kept = new KeptConflict(
+                    k,
+                    NullableString(reader, 2),
+                    reader.IsDBNull(3) ? null : ParseTime(reader.GetString(3)),
+                    NullableString(reader, 4),
+                    ParseTime(reader.GetString(5)),
+                    ConflictPolicies.Parse(reader.GetString(6)));
+                states[k] = s with { Kept = kept };
+            }
+        }
+    }
+
+    private static bool HasTable(SqliteConnection connection, string name)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $name;";
+        cmd.Parameters.AddWithValue("$name", name);
+        return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture) > 0;
+    }
+
     private static List<DeadLetter> ReadDeadLetters(SqliteConnection connection, SqliteTransaction? tx, long? id)
     {
         using var cmd = connection.CreateCommand();
@@ -478,9 +571,7 @@ public sealed class SqliteWriteBackStore : IWriteBackStore
             return null;
         }
 
-        using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'wb_outbox';";
-        if (Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
+        if (!HasTable(connection, "wb_outbox"))
         {
             connection.Dispose();
             return null;

@@ -87,7 +87,7 @@ internal sealed class DeliveryCycle(
         }
 
         var (health, rollup) = Score(model, healthRules!, asOf, saveSnapshots: true);
-        var changes = await BuildChangesAsync(map, model, health, rollup, asOf, writeBack, cancellationToken);
+        var changes = await BuildChangesAsync(map, model, health, rollup, asOf, time.GetUtcNow(), [], writeBack, cancellationToken);
         await writeBack.EnqueueAsync(changes, time.GetUtcNow(), cancellationToken);
         var flush = await flusher.DrainAsync(cancellationToken);
         return new CycleReport(pull, kicked, health, rollup, changes.Count, flush, null);
@@ -128,8 +128,8 @@ internal sealed class DeliveryCycle(
             ? KickoffPlanner.Plan(model, kickoffOptions, projectPipelines)
             : null;
         var (health, rollup) = Score(model, healthRules, asOf, saveSnapshots: false);
-        var changes = await BuildChangesAsync(map, model, health, rollup, asOf, readOnly, cancellationToken);
         var observed = await ObservedRecordsAsync(map, cancellationToken);
+        var changes = await BuildChangesAsync(map, model, health, rollup, asOf, time.GetUtcNow(), observed, readOnly, cancellationToken);
         var plan = await WriteBackPlanner.PlanAsync(readOnly, changes, kickoffPlan, observed, cancellationToken);
         return new CycleReport(pull, null, health, rollup, changes.Count, null, plan);
     }
@@ -175,20 +175,26 @@ internal sealed class DeliveryCycle(
 
     /// <summary>
     /// The outbound values of this run: every outbound or both-direction mapping field whose local field is computed
-    /// (health on projects, rollups on deals and companies). <c>last_synced_at</c> goes only with another changed
-    /// value of the same project, so an unchanged portfolio makes no write at all.
+    /// (health on projects, rollups on deals and companies), with the field's conflict policy and the time its local
+    /// value last changed (<see cref="DesiredValues.Stamp"/>). <c>last_synced_at</c> goes only with another value of
+    /// the same project that will be written, so an unchanged portfolio — or one whose only differences are
+    /// conflicts kept for HubSpot — makes no write at all.
     /// </summary>
+    /// <param name="now">The moment a new or changed local value is dated with.</param>
+    /// <param name="pulled">What a dry run's pull read (not recorded in the store): overlaid on the store's states, as the run records it.</param>
     internal static async Task<IReadOnlyList<OutboundChange>> BuildChangesAsync(
         MappingSet map,
         DeliveryModelSnapshot model,
         PortfolioHealth health,
         PortfolioRollup rollup,
         DateTimeOffset asOf,
+        DateTimeOffset now,
+        IReadOnlyList<ObservedRecord> pulled,
         IWriteBackStore states,
         CancellationToken cancellationToken)
     {
         var computed = ComputedFields.Compute(model, health, rollup, asOf);
-        var changes = new List<OutboundChange>();
+        var values = new List<OutboundChange>();
         var timestamps = new List<OutboundChange>();
         foreach (var mapping in map.Objects.Values)
         {
@@ -200,49 +206,34 @@ internal sealed class DeliveryCycle(
             var archived = Archived(model, mapping.Kind);
             foreach (var field in mapping.Fields.Where(f => f.IsOutbound))
             {
-                foreach (var (recordId, values) in byRecord)
+                foreach (var (recordId, recordValues) in byRecord)
                 {
-                    if (archived.Contains(recordId) || !values.TryGetValue(field.Local, out var value))
+                    if (archived.Contains(recordId) || !recordValues.TryGetValue(field.Local, out var value))
                     {
                         continue;
                     }
 
-                    var policy = field.Direction == MappingDirection.Both ? PolicyOf(field.Conflict) : Core.WriteBack.ConflictPolicy.LocalWins;
-                    var change = new OutboundChange(mapping.HubSpotObject, recordId, field.HubSpot, value, Source(mapping.Kind, field), policy, asOf);
-                    (field.Local == ProductSchema.LastSyncedAt ? timestamps : changes).Add(change);
+                    var change = new OutboundChange(mapping.HubSpotObject, recordId, field.HubSpot, value, Source(mapping.Kind, field), PolicyOf(field.Conflict), now);
+                    (field.Local == ProductSchema.LastSyncedAt ? timestamps : values).Add(change);
                 }
             }
         }
 
+        var refs = values.Concat(timestamps).Select(c => c.Record).Distinct().ToList();
+        var known = WriteBackPlanner.Overlay(await states.GetPropertyStatesAsync(refs, cancellationToken), pulled);
+        var changes = DesiredValues.Stamp(values, known, now);
         if (timestamps.Count == 0)
         {
             return changes;
         }
 
-        // Which records have another value that differs from what HubSpot holds?
-        var refs = changes.Select(c => new RecordRef(c.ObjectType, c.RecordId)).Distinct().ToList();
-        var known = await states.GetPropertyStatesAsync(refs, cancellationToken);
-        var changedRecords = changes
-            .Where(c => !WriteBackValues.AreEqual(Current(known.GetValueOrDefault(c.Key)), c.Value))
-            .Select(c => (c.ObjectType, c.RecordId))
+        // Which records get another value written (as the flush will decide it)?
+        var written = changes
+            .Where(c => PushDecider.Decide(c, known.GetValueOrDefault(c.Key)).Action == PushAction.Push)
+            .Select(c => c.Record)
             .ToHashSet();
-        changes.AddRange(timestamps.Where(t => changedRecords.Contains((t.ObjectType, t.RecordId))));
+        changes.AddRange(DesiredValues.Stamp(timestamps.Where(t => written.Contains(t.Record)), known, now));
         return changes;
-    }
-
-    private static string? Current(PropertyState? state)
-    {
-        if (state is null)
-        {
-            return null;
-        }
-
-        if (state.HasPushed && (!state.HasObserved || state.PushedAt >= state.ObservedChangedAt))
-        {
-            return state.PushedValue;
-        }
-
-        return state.ObservedValue;
     }
 
     private static HashSet<string> Archived(DeliveryModelSnapshot model, EntityKind kind) => kind switch

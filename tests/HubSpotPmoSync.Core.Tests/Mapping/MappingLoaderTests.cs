@@ -102,6 +102,42 @@ public sealed class MappingLoaderTests
     }
 
     [Fact]
+    public void Parse_ConflictPolicies_DefaultLocalWinsOnOutboundAndHubSpotWinsOnBothAndAnyPolicyOnAComputedField()
+    {
+        const string json = """
+            {"objects": {"deals": {"hubspotObject": "deals", "keyProperty": "hs_object_id",
+              "fields": [
+                {"hubspot": "dealname", "local": "name", "direction": "both"},
+                {"hubspot": "delivery_health", "local": "delivery_health", "direction": "outbound"},
+                {"hubspot": "delivery_health_reason", "local": "delivery_health_reason", "direction": "outbound", "conflict": "newest-wins"},
+                {"hubspot": "active_projects", "local": "active_projects", "direction": "outbound", "conflict": "hubspot-wins", "transform": "number"},
+                {"hubspot": "dealstage", "local": "stage", "direction": "both", "conflict": "local-wins"},
+                {"hubspot": "pipeline", "local": "pipeline"}
+              ]}}}
+            """;
+
+        var result = MappingLoader.Parse("m.json", Encoding.UTF8.GetBytes(json));
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        Assert.Equal(
+            [ConflictPolicy.HubSpotWins, ConflictPolicy.LocalWins, ConflictPolicy.NewestWins, ConflictPolicy.HubSpotWins, ConflictPolicy.LocalWins, ConflictPolicy.HubSpotWins],
+            result.Mappings!.For(EntityKind.Deal)!.Fields.Select(f => f.Conflict));
+    }
+
+    [Fact]
+    public void Parse_BothOnAComputedFieldWithAPolicy_IsStillRefused()
+    {
+        const string json = """
+            {"objects": {"deals": {"hubspotObject": "deals", "keyProperty": "hs_object_id",
+              "fields": [{"hubspot": "delivery_health", "local": "delivery_health", "direction": "both", "conflict": "newest-wins"}]}}}
+            """;
+
+        var result = MappingLoader.Parse("m.json", Encoding.UTF8.GetBytes(json));
+
+        Assert.Contains(result.Errors, e => e.JsonPath == "$.objects.deals.fields[0].direction" && e.Message.Contains("computed", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Parse_EnumMapAndFilters_BuildsThem()
     {
         const string json = """

@@ -4,7 +4,8 @@ namespace HubSpotPmoSync.Core.Tests.WriteBack;
 
 /// <summary>
 /// An in-memory <see cref="IWriteBackStore"/> with the semantics of the SQLite store (coalescing outbox with
-/// revisions, observations that keep their change time, stale observations ignored, dead letters, replay).
+/// revisions, observations that keep their change time, stale observations ignored, desired values with their
+/// since-when, kept conflicts forgotten by a push, dead letters, replay).
 /// Counts the calls that change state so tests can prove a dry run writes nothing.
 /// </summary>
 internal sealed class InMemoryWriteBackStore : IWriteBackStore
@@ -13,6 +14,8 @@ internal sealed class InMemoryWriteBackStore : IWriteBackStore
     private readonly Dictionary<PropertyKey, OutboxEntry> _outbox = [];
     private readonly Dictionary<PropertyKey, (string? Value, DateTimeOffset ChangedAt, DateTimeOffset SeenUpdatedAt)> _observed = [];
     private readonly Dictionary<PropertyKey, (string? Value, DateTimeOffset PushedAt)> _pushed = [];
+    private readonly Dictionary<PropertyKey, (string? Value, DateTimeOffset Since)> _desired = [];
+    private readonly Dictionary<PropertyKey, KeptConflict> _kept = [];
     private readonly List<AuditEntry> _audit = [];
     private readonly List<DeadLetter> _deadLetters = [];
     private long _nextId = 1;
@@ -38,6 +41,10 @@ internal sealed class InMemoryWriteBackStore : IWriteBackStore
             foreach (var change in changes)
             {
                 var normalized = change with { Value = string.IsNullOrEmpty(change.Value) ? null : change.Value };
+                if (change.Policy != ConflictPolicy.LocalWins)
+                {
+                    _desired[change.Key] = (normalized.Value, change.ChangedAt);
+                }
                 if (_outbox.TryGetValue(change.Key, out var pending))
                 {
                     var same = pending.Change.Value == normalized.Value;
@@ -116,6 +123,18 @@ internal sealed class InMemoryWriteBackStore : IWriteBackStore
                 states[key] = s with { HasPushed = true, PushedValue = p.Value, PushedAt = p.PushedAt };
             }
 
+            foreach (var (key, d) in _desired.Where(d => wanted.Contains(d.Key.Record)))
+            {
+                var s = states.TryGetValue(key, out var existing) ? existing : PropertyState.Unknown;
+                states[key] = s with { HasDesired = true, DesiredValue = d.Value, DesiredSince = d.Since };
+            }
+
+            foreach (var (key, kept) in _kept.Where(k => wanted.Contains(k.Key.Record)))
+            {
+                var s = states.TryGetValue(key, out var existing) ? existing : PropertyState.Unknown;
+                states[key] = s with { Kept = kept };
+            }
+
             return Task.FromResult<IReadOnlyDictionary<PropertyKey, PropertyState>>(states);
         }
     }
@@ -129,6 +148,7 @@ internal sealed class InMemoryWriteBackStore : IWriteBackStore
             {
                 _pushed[pushed.Key] = (string.IsNullOrEmpty(pushed.Value) ? null : pushed.Value, pushed.PushedAt);
                 _deadLetters.RemoveAll(d => d.Change.Key == pushed.Key);
+                _kept.Remove(pushed.Key);
                 if (pushed.EntryId > 0)
                 {
                     Retire(pushed.EntryId, pushed.Revision);
@@ -138,6 +158,11 @@ internal sealed class InMemoryWriteBackStore : IWriteBackStore
             foreach (var retired in commit.Retired)
             {
                 Retire(retired.EntryId, retired.Revision);
+            }
+
+            foreach (var kept in commit.Kept)
+            {
+                _kept[kept.Key] = kept;
             }
 
             foreach (var dead in commit.DeadLettered)

@@ -265,6 +265,80 @@ public sealed class OutboxFlusherTests
         Assert.Equal(expectedDecision == AuditDecisions.KeptHubSpot ? 0 : 1, kit.Portal.WriteCalls);
     }
 
+    [Theory]
+    [InlineData(ConflictPolicy.HubSpotWins)]
+    [InlineData(ConflictPolicy.NewestWins)]
+    public async Task FlushAsync_SameConflictKeptEveryCycle_AuditedOnceAndAgainOnlyWhenAValueChanges(ConflictPolicy policy)
+    {
+        var kit = new WriteBackTestKit();
+        var id = kit.SeedProject("P1");
+        await kit.EnqueueAndFlushAsync(await StampedAsync(kit, id, "Budget on track", policy));
+        kit.Time.Advance(TimeSpan.FromHours(1));
+        kit.Portal.EditAsPerson(CrmObjectTypes.Projects, id, "health_reasons", "Client asked for a pause");
+        kit.Time.Advance(TimeSpan.FromMinutes(5));
+        await kit.PullAsync(CrmObjectTypes.Projects, [id], "health_reasons");
+
+        var cycles = new List<FlushReport>();
+        for (var cycle = 0; cycle < 3; cycle++)
+        {
+            cycles.Add(await kit.EnqueueAndFlushAsync(await StampedAsync(kit, id, "Budget on track", policy)));
+            kit.Time.Advance(TimeSpan.FromMinutes(5));
+        }
+
+        Assert.All(cycles, c => Assert.Single(c.KeptHubSpot));
+        var kept = Assert.Single(kit.Store.Audit, a => a.Decision == AuditDecisions.KeptHubSpot);
+        Assert.Equal(("Client asked for a pause", "Budget on track", policy.Name(), "health"), (kept.Before, kept.After, kept.Policy, kept.Source));
+        Assert.Equal("Client asked for a pause", kit.Portal.Get(CrmObjectTypes.Projects, id).Get("health_reasons"));
+
+        // The local value changes after the person's edit: newest-wins now writes it, hubspot-wins keeps the person's
+        // value again — a new decision, audited once more.
+        var changed = await kit.EnqueueAndFlushAsync(await StampedAsync(kit, id, "Budget 12% over", policy));
+        var last = kit.Store.Audit[^1];
+
+        if (policy == ConflictPolicy.NewestWins)
+        {
+            Assert.Equal((AuditDecisions.OverwroteHubSpot, "Client asked for a pause", "Budget 12% over"), (last.Decision, last.Before, last.After));
+            Assert.Equal("Budget 12% over", kit.Portal.Get(CrmObjectTypes.Projects, id).Get("health_reasons"));
+            Assert.Null((await States(kit, id))[new PropertyKey(CrmObjectTypes.Projects, id, "health_reasons")].Kept);
+        }
+        else
+        {
+            Assert.Single(changed.KeptHubSpot);
+            Assert.Equal((AuditDecisions.KeptHubSpot, "Client asked for a pause", "Budget 12% over"), (last.Decision, last.Before, last.After));
+            Assert.Equal("Client asked for a pause", kit.Portal.Get(CrmObjectTypes.Projects, id).Get("health_reasons"));
+        }
+
+        Assert.Equal(2, kit.Store.Audit.Count(a => a.Decision is AuditDecisions.KeptHubSpot or AuditDecisions.OverwroteHubSpot));
+    }
+
+    [Fact]
+    public async Task FlushAsync_HubSpotWinsOnAnEmptyPropertyAndOnItsOwnValue_FillsAndUpdatesWithoutAConflict()
+    {
+        var kit = new WriteBackTestKit();
+        var id = kit.SeedProject("P1");
+        await kit.PullAsync(CrmObjectTypes.Projects, [id], "health_status");
+
+        var filled = await kit.EnqueueAndFlushAsync(await StampedAsync(kit, id, "green", ConflictPolicy.HubSpotWins, "health_status"));
+        kit.Time.Advance(TimeSpan.FromMinutes(5));
+        await kit.PullAsync(CrmObjectTypes.Projects, [id], "health_status");
+        var updated = await kit.EnqueueAndFlushAsync(await StampedAsync(kit, id, "amber", ConflictPolicy.HubSpotWins, "health_status"));
+
+        Assert.Equal((1, 1), (filled.Applied.Count, updated.Applied.Count));
+        Assert.Equal("amber", kit.Portal.Get(CrmObjectTypes.Projects, id).Get("health_status"));
+        Assert.Equal([AuditDecisions.Pushed, AuditDecisions.Pushed], kit.Store.Audit.Select(a => a.Decision));
+    }
+
+    /// <summary>One desired value dated as a cycle dates it: by when the local value last changed.</summary>
+    private static async Task<List<OutboundChange>> StampedAsync(WriteBackTestKit kit, string projectId, string value, ConflictPolicy policy, string property = "health_reasons")
+    {
+        var change = kit.Health(projectId, property, value, policy);
+        var states = await kit.Store.GetPropertyStatesAsync([change.Record], None);
+        return DesiredValues.Stamp([change], states, kit.Time.GetUtcNow());
+    }
+
+    private static Task<IReadOnlyDictionary<PropertyKey, PropertyState>> States(WriteBackTestKit kit, string projectId) =>
+        kit.Store.GetPropertyStatesAsync([new RecordRef(CrmObjectTypes.Projects, projectId)], None);
+
     [Fact]
     public async Task FlushAsync_NewestWinsWithHistoryTimestampOlderThanLocal_PushesDespiteANewerUpdatedAt()
     {

@@ -22,4 +22,19 @@ public sealed class WriteBackValuesTests
         Assert.Equal("red", WriteBackValues.Display("red"));
         Assert.Equal("\"Budget over\"", WriteBackValues.Display("Budget over"));
     }
+
+    [Theory]
+    [InlineData("Schedule: 12 days late\nBudget: CPI 0.81", "\"Schedule: 12 days late\\nBudget: CPI 0.81\"")]
+    [InlineData("a\r\nb\tc", "\"a\\r\\nb\\tc\"")]
+    [InlineData("say \"hi\" C:\\x", "\"say \\\"hi\\\" C:\\\\x\"")]
+    [InlineData("bell\u0007 here", "\"bell\\u0007 here\"")]
+    [InlineData("line\u2028sep", "\"line\\u2028sep\"")]
+    public void Display_MultiLineAndControlCharacters_StaysOnOneLineJsonEscaped(string value, string expected)
+    {
+        var shown = WriteBackValues.Display(value);
+
+        Assert.Equal(expected, shown);
+        Assert.DoesNotContain(shown, c => c is '\n' or '\r' or '\u2028' || char.IsControl(c));
+        Assert.Equal(value, System.Text.Json.JsonSerializer.Deserialize<string>(shown));
+    }
 }

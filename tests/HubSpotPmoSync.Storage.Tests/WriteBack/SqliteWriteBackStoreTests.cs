@@ -278,6 +278,101 @@ public sealed class SqliteWriteBackStoreTests : IDisposable
         Assert.Equal(plan.Unchanged, flush.Unchanged);
     }
 
+    [Fact]
+    public async Task EnqueueAsync_DesiredValueUnderNewestWins_KeepsItsSinceUntilTheValueChangesAndLocalWinsKeepsNone()
+    {
+        var store = CreateSut();
+        var key = Key("1", "health_status");
+        async Task<DateTimeOffset> CycleAsync(string value, DateTimeOffset now)
+        {
+            var stamped = DesiredValues.Stamp([Change("1", "health_status", value) with { Policy = ConflictPolicy.NewestWins }, Change("1", "health_score", "50")], await States(store, "1"), now);
+            await store.EnqueueAsync(stamped, now, None);
+            return stamped[0].ChangedAt;
+        }
+
+        var first = await CycleAsync("amber", T0);
+        var same = await CycleAsync("amber", T0.AddHours(1));
+        var changed = await CycleAsync("red", T0.AddHours(2));
+        var state = (await States(CreateSut(), "1"))[key];
+
+        Assert.Equal((T0, T0, T0.AddHours(2)), (first, same, changed));
+        Assert.Equal((true, "red", T0.AddHours(2)), (state.HasDesired, state.DesiredValue, state.DesiredSince));
+        Assert.Equal(T0.AddHours(2), (await store.GetPendingAsync(None)).Single(e => e.Change.Property == "health_status").Change.ChangedAt);
+        Assert.False((await States(store, "1")).TryGetValue(Key("1", "health_score"), out var score) && score.HasDesired, "local-wins keeps no desired value");
+    }
+
+    [Fact]
+    public async Task CommitFlushAsync_KeptConflict_RememberedAcrossReopenUntilThePropertyIsPushed()
+    {
+        var store = CreateSut();
+        var key = Key("1", "health_reasons");
+        var kept = new KeptConflict(key, "Client asked for a pause", T0.AddMinutes(3).AddTicks(1234567), "Budget on track", T0, ConflictPolicy.NewestWins);
+        await store.CommitFlushAsync(FlushCommit.Empty(T0) with { Kept = [kept] }, None);
+
+        var remembered = (await States(CreateSut(), "1"))[key].Kept;
+        await store.CommitFlushAsync(FlushCommit.Empty(T0) with { Pushed = [new PushedValue(0, 0, key, "Budget 12% over", "health", T0.AddHours(1))] }, None);
+
+        Assert.Equal(kept, remembered);
+        Assert.Null((await States(store, "1"))[key].Kept);
+    }
+
+    [Fact]
+    public async Task OutboxFlusher_OverSqlite_ConflictKeptEveryFlush_AuditedOnce()
+    {
+        var time = new FakeTimeProvider(T0);
+        var portal = new FakeCrmPortal(time);
+        await new SchemaProvisioner(portal, portal).ApplyAsync(ProductSchema.Desired(new ProductSchemaOptions()), dryRun: false, None);
+        var id = portal.Seed("projects", new Dictionary<string, string?> { ["project_code"] = "P1" });
+        var store = CreateSut();
+        var flusher = new OutboxFlusher(store, portal, time);
+        async Task<FlushReport> CycleAsync()
+        {
+            var change = new OutboundChange("projects", id, "health_reasons", "Budget on track", "health:health_reasons", ConflictPolicy.HubSpotWins, time.GetUtcNow());
+            await store.EnqueueAsync(DesiredValues.Stamp([change], await States(store, id), time.GetUtcNow()), time.GetUtcNow(), None);
+            var report = await flusher.FlushAsync(None);
+            time.Advance(TimeSpan.FromMinutes(5));
+            return report;
+        }
+
+        await CycleAsync();
+        portal.EditAsPerson("projects", id, "health_reasons", "Client asked for a pause");
+        time.Advance(TimeSpan.FromMinutes(1));
+        await store.RecordObservedAsync("projects", [portal.Get("projects", id)], ["health_reasons"], None);
+        var kept = new[] { await CycleAsync(), await CycleAsync(), await CycleAsync() };
+
+        Assert.All(kept, k => Assert.Equal((0, 1), (k.WriteCalls, k.KeptHubSpot.Count)));
+        var audit = await store.ListAuditAsync(new AuditQuery(), None);
+        var decision = Assert.Single(audit, a => a.Decision == AuditDecisions.KeptHubSpot);
+        Assert.Equal(("Client asked for a pause", "Budget on track", "hubspot-wins"), (decision.Before, decision.After, decision.Policy));
+        Assert.Equal("Client asked for a pause", portal.Get("projects", id).Get("health_reasons"));
+    }
+
+    [Fact]
+    public async Task Open_DatabaseFromBeforeMigration0005_ReadOnlyReadsItAndTheNextWriteMigratesIt()
+    {
+        var writer = CreateSut();
+        await writer.EnqueueAsync([Change("1", "health_status", "red")], T0, None);
+        await writer.CommitFlushAsync(FlushCommit.Empty(T0) with { Pushed = [new PushedValue(0, 0, Key("1", "health_status"), "red", "health", T0)] }, None);
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            connection.Open();
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = "DROP TABLE wb_desired; DROP TABLE wb_kept; DELETE FROM schema_version WHERE name = '0005_write_back_desired';";
+            cmd.ExecuteNonQuery();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        var readOnly = await States(SqliteWriteBackStore.ReadOnly(new SqliteDatabase(new StorageOptions { DatabasePath = DatabasePath })), "1");
+        var upgraded = CreateSut();
+        await upgraded.EnqueueAsync([Change("1", "health_status", "red") with { Policy = ConflictPolicy.HubSpotWins }], T0, None);
+        var migrated = await States(upgraded, "1");
+
+        var before = readOnly[Key("1", "health_status")];
+        Assert.Equal((false, true, "red"), (before.HasDesired, before.HasPushed, before.PushedValue));
+        Assert.Equal(T0, DesiredValues.Since("red", before, T0.AddDays(1)));
+        Assert.True(migrated[Key("1", "health_status")].HasDesired);
+    }
+
     private SqliteWriteBackStore CreateSut() => new(new SqliteDatabase(new StorageOptions { DatabasePath = DatabasePath }));
 
     // The database file and the content of its write-ahead log (SQLite may create an empty -wal and the -shm index
