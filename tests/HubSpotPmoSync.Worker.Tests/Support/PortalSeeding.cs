@@ -53,15 +53,8 @@ internal static class PortalSeeding
         state.Objects.TryGetValue(objectType, out var records) ? records.Where(r => !r.Archived) : [];
 
     /// <summary>The ids <paramref name="fromId"/> is associated with among live records of <paramref name="toType"/>.</summary>
-    public static IReadOnlyList<string> Linked(this EmulatorState state, string fromType, string fromId, string toType)
-    {
-        var live = state.Live(toType).Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
-        return state.Associations
-            .Where(a => a.FromType == fromType && a.FromId == fromId && a.ToType == toType && live.Contains(a.ToId))
-            .Select(a => a.ToId)
-            .Distinct(StringComparer.Ordinal)
-            .ToList();
-    }
+    public static IReadOnlyList<string> Linked(this EmulatorState state, string fromType, string fromId, string toType) =>
+        EmulatorStateLinks.Of(state).Linked(fromType, fromId, toType);
 
     public static string? Prop(this ExportedRecord record, string name) => record.Properties.TryGetValue(name, out var v) ? v : null;
 }
