@@ -47,7 +47,7 @@ internal sealed class KickoffBenchmark : IBenchmark
         try
         {
             var clock = Stopwatch.StartNew();
-            var dealIds = await AddWonDealsAsync(emulator, deals);
+            var dealIds = await WonDeals.AddAsync(emulator, deals);
             BenchmarkReport.Figure("won deals added to the demo portal", $"{dealIds.Count} in {clock.Elapsed.TotalSeconds:F1} s");
 
             var env = new Dictionary<string, string>
@@ -114,7 +114,7 @@ internal sealed class KickoffBenchmark : IBenchmark
             .ToList();
         long Count(Func<string, bool> match) => delta.Where(d => match(d.Route)).Sum(d => d.N);
         var calls = delta.Sum(d => d.N);
-        var writes = Count(IsWrite);
+        var writes = Count(EmulatorCalls.IsWrite);
         var throttled = after.RateLimited.Values.Sum() - before.RateLimited.Values.Sum();
         var upserts = Count(r => r.StartsWith(UpsertRoute, StringComparison.Ordinal));
         var links = Count(r => r.StartsWith(LinkRoute, StringComparison.Ordinal));
@@ -191,54 +191,6 @@ internal sealed class KickoffBenchmark : IBenchmark
             var projects = links.Linked("deals", deal, "projects");
             return projects.Count != 1 || links.Linked("deals", deal, "companies").Except(links.Linked("projects", projects[0], "companies")).Any();
         });
-    }
-
-    /// <summary>Creates closed-won deals through the API, 100 a call, each linked (default type) to one of the portal's companies.</summary>
-    private static async Task<IReadOnlyList<string>> AddWonDealsAsync(EmulatorFixture emulator, int count)
-    {
-        var companies = emulator.Control.ExportState().Objects["companies"].Where(c => !c.Archived).Select(c => c.Id).ToList();
-        var ids = new List<string>();
-        foreach (var chunk in Enumerable.Range(0, count).Chunk(100))
-        {
-            var inputs = chunk.Select(i => new Dictionary<string, object>
-            {
-                ["properties"] = new Dictionary<string, string>
-                {
-                    ["dealname"] = "Won deal " + i.ToString(CultureInfo.InvariantCulture),
-                    ["pipeline"] = "default",
-                    ["dealstage"] = "closedwon",
-                    ["amount"] = (10_000 + (i * 100)).ToString(CultureInfo.InvariantCulture),
-                    ["deal_currency_code"] = "EUR",
-                    ["closedate"] = "2026-01-15T00:00:00.000Z",
-                },
-                ["associations"] = new object[]
-                {
-                    new Dictionary<string, object>
-                    {
-                        ["to"] = new Dictionary<string, string> { ["id"] = companies[i % companies.Count] },
-                        ["types"] = new object[] { new Dictionary<string, object> { ["associationCategory"] = "HUBSPOT_DEFINED", ["associationTypeId"] = 5 } },
-                    },
-                },
-            }).ToList();
-            var response = await emulator.SendAsync(HttpMethod.Post, "/crm/v3/objects/deals/batch/create", new Dictionary<string, object> { ["inputs"] = inputs });
-            if (response.Status != 201)
-            {
-                throw new InvalidOperationException("creating won deals failed: " + response);
-            }
-
-            ids.AddRange(response.Body.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("id").GetString()!));
-        }
-
-        return ids;
-    }
-
-    /// <summary>Whether a stats key <c>"METHOD /route STATUS"</c> is a write: not a GET, a batch read or a search.</summary>
-    private static bool IsWrite(string key)
-    {
-        var parts = key.Split(' ');
-        var (method, route) = (parts[0], parts.Length > 1 ? parts[1] : string.Empty);
-        return method is not ("GET" or "HEAD") && !route.StartsWith("/__emulator", StringComparison.Ordinal)
-            && !(method == "POST" && (route.EndsWith("/batch/read", StringComparison.Ordinal) || route.EndsWith("/search", StringComparison.Ordinal)));
     }
 
     private static string? Line(string output, string prefix) =>
