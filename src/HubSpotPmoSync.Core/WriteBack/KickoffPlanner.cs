@@ -1,6 +1,7 @@
 using System.Globalization;
 using HubSpotPmoSync.Core.Crm;
 using HubSpotPmoSync.Core.Delivery;
+using HubSpotPmoSync.Core.Health;
 
 namespace HubSpotPmoSync.Core.WriteBack;
 
@@ -122,6 +123,10 @@ public static class KickoffPlanner
         }
 
         var liveCompanies = snapshot.Companies.Where(c => !c.Archived).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+
+        // One pass over the links: DeliveryModelSnapshot.Linked scans them all per call, which made planning grow with
+        // won deals × links (seconds at a few thousand won deals).
+        var links = new LinkIndex(snapshot.Links);
         var wonStages = options.ClosedWonStages.ToHashSet(StringComparer.Ordinal);
         var kickoffs = new List<ProjectKickoff>();
         foreach (var deal in snapshot.Deals.Where(d => !d.Archived).OrderBy(d => d.Id, StringComparer.Ordinal))
@@ -134,8 +139,8 @@ public static class KickoffPlanner
 
             var code = options.CodeFor(deal.Id);
             projectsByCode.TryGetValue(code, out var existing);
-            var linkedProjects = snapshot.Linked(EntityKind.Deal, deal.Id, EntityKind.Project).Where(liveProjects.ContainsKey).ToList();
-            var companies = snapshot.Linked(EntityKind.Deal, deal.Id, EntityKind.Company)
+            var linkedProjects = links.Linked(EntityKind.Deal, deal.Id, EntityKind.Project).Where(liveProjects.ContainsKey).ToList();
+            var companies = links.Linked(EntityKind.Deal, deal.Id, EntityKind.Company)
                 .Where(liveCompanies.Contains)
                 .Order(StringComparer.Ordinal)
                 .ToList();
@@ -143,7 +148,7 @@ public static class KickoffPlanner
             {
                 var linkedExisting = existing is not null && linkedProjects.Contains(existing.Id, StringComparer.Ordinal);
                 var companiesMissing = linkedExisting
-                    && companies.Any(c => !snapshot.Linked(EntityKind.Project, existing!.Id, EntityKind.Company).Contains(c, StringComparer.Ordinal));
+                    && companies.Any(c => !links.Linked(EntityKind.Project, existing!.Id, EntityKind.Company).Contains(c, StringComparer.Ordinal));
                 if (!companiesMissing)
                 {
                     continue;

@@ -78,10 +78,11 @@ internal sealed class DeliveryCycle(
                 kicked = await kickoff.RunAsync(plan, cancellationToken);
 
                 // The new projects and their links come back through an incremental pull of projects, so the local
-                // model holds them (keyed by HubSpot id) before they are scored.
+                // model holds them (keyed by HubSpot id) before they are scored. Only projects changed, so only their
+                // observations are recorded again (the other kinds' are current since the first ObserveAsync).
                 var again = await runner.RunAsync(new SyncRequest(false, [EntityKind.Project], false), progress, cancellationToken);
                 pull = Merge(pull, again);
-                await ObserveAsync(map, cancellationToken);
+                await ObserveAsync(MappingSet.Create([map.For(EntityKind.Project)!], [], map.File), cancellationToken);
                 model = await store.LoadModelAsync(cancellationToken);
             }
         }

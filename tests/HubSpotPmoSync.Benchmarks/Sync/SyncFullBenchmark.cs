@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using HubSpotPmoSync.Emulator;
 
@@ -39,7 +38,7 @@ internal sealed class SyncFullBenchmark : IBenchmark
             await using (var emulator = await HubSpotEmulator.StartAsync(new EmulatorOptions { Token = Token, Seed = $"scale:{seed}", Tier = tier, TimeScale = timeScale }))
             {
                 var records = emulator.Control.ExportState().Objects.Where(o => o.Key is "companies" or "deals" or "tickets" or "projects").Sum(o => o.Value.Count);
-                var limits = Limits(tier, timeScale);
+                var limits = WorkerRun.ClientLimits(tier, timeScale);
                 var env = Environment(emulator, Path.Combine(folder, "full.db"), tier, limits);
 
                 var full = await RunSyncAsync(env, folder);
@@ -99,26 +98,6 @@ internal sealed class SyncFullBenchmark : IBenchmark
         return ok ? 0 : 1;
     }
 
-    // The client's windows are HubSpot's (10 s, 1 s); the emulator's shrink with the time scale and keep the maxima,
-    // so the client is given the same budgets per its own windows (and corrects itself from the answers' headers).
-    private static Dictionary<string, string>? Limits(string tier, double timeScale)
-    {
-        if (tier == "unlimited")
-        {
-            return null;
-        }
-
-        var burst = tier switch { "free" => 100, "addon" => 250, _ => 190 };
-        var associations = tier switch { "free" => 100, "addon" => 200, _ => 150 };
-        return new Dictionary<string, string>
-        {
-            ["HubSpot__BurstLimit"] = ((int)(burst * timeScale)).ToString(CultureInfo.InvariantCulture),
-            ["HubSpot__AssociationsBurstLimit"] = ((int)(associations * timeScale)).ToString(CultureInfo.InvariantCulture),
-            ["HubSpot__SearchLimitPerSecond"] = ((int)(5 * timeScale)).ToString(CultureInfo.InvariantCulture),
-            ["HubSpot__DailyQuotaShare"] = "1",
-        };
-    }
-
     private static Dictionary<string, string> Environment(HubSpotEmulator emulator, string database, string tier, Dictionary<string, string>? limits)
     {
         var env = new Dictionary<string, string>
@@ -127,7 +106,6 @@ internal sealed class SyncFullBenchmark : IBenchmark
             ["HubSpot__AccessToken"] = Token,
             ["HubSpot__Tier"] = tier,
             ["Storage__DatabasePath"] = database,
-            ["DOTNET_ENVIRONMENT"] = "Production",
         };
         foreach (var (k, v) in limits ?? [])
         {
@@ -139,53 +117,8 @@ internal sealed class SyncFullBenchmark : IBenchmark
 
     private static async Task<(TimeSpan Wall, string Output, long PeakRssBytes)> RunSyncAsync(Dictionary<string, string> env, string folder)
     {
-        var info = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "hubspot-pmo-sync"))
-        {
-            WorkingDirectory = folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add("sync");
-        info.ArgumentList.Add("--no-push");
-        foreach (var (k, v) in env)
-        {
-            info.Environment[k] = v;
-        }
-
-        var stopwatch = Stopwatch.StartNew();
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        long peak = 0;
-        while (!process.HasExited)
-        {
-            peak = Math.Max(peak, PeakRss(process.Id));
-            await Task.Delay(100);
-        }
-
-        await process.WaitForExitAsync();
-        stopwatch.Stop();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"sync exited {process.ExitCode}: {await stdout}\n{await stderr}");
-        }
-
-        return (stopwatch.Elapsed, await stdout, peak);
-    }
-
-    // VmHWM: the peak resident set size of the process, in kB.
-    private static long PeakRss(int pid)
-    {
-        try
-        {
-            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-            return line is null ? 0 : long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
+        var run = await WorkerRun.StartAsync(env, folder, "sync", "--no-push");
+        return (run.Wall, run.Output, run.PeakRssBytes);
     }
 
     // The per-object rows of the summary end with "pages calls".

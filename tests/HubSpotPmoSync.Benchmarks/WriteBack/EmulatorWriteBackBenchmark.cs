@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using HubSpotPmoSync.Emulator;
+using HubSpotPmoSync.Testing.Emulator;
 using HubSpotPmoSync.Worker.Cli;
 
 namespace HubSpotPmoSync.Benchmarks.WriteBack;
@@ -113,13 +114,7 @@ internal sealed class EmulatorWriteBackBenchmark : IBenchmark
     }
 
     /// <summary>Write calls the emulator answered: every non-GET API request except batch reads and searches.</summary>
-    private static long WriteCalls(EmulatorStatsSnapshot stats) => stats.Requests.Where(r =>
-    {
-        var parts = r.Key.Split(' ');
-        var (method, route) = (parts[0], parts.Length > 1 ? parts[1] : string.Empty);
-        return method is not ("GET" or "HEAD") && !route.StartsWith("/__emulator", StringComparison.Ordinal)
-            && !(method == "POST" && (route.EndsWith("/batch/read", StringComparison.Ordinal) || route.EndsWith("/search", StringComparison.Ordinal)));
-    }).Sum(r => r.Value);
+    private static long WriteCalls(EmulatorStatsSnapshot stats) => stats.Requests.Where(r => EmulatorCalls.IsWrite(r.Key)).Sum(r => r.Value);
 
     private static async Task CreateProjectsAsync(HubSpotEmulator emulator, int count)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using HubSpotPmoSync.Core.Crm;
 using HubSpotPmoSync.Core.Delivery;
 using HubSpotPmoSync.Core.WriteBack;
@@ -107,6 +108,43 @@ public sealed class KickoffPlannerTests
         var plan = KickoffPlanner.Plan(snapshot, new KickoffOptions { PipelineProperty = null, StageProperty = null, NameProperty = "project_name" }, []);
 
         Assert.Equal(["project_code", "project_name"], Assert.Single(plan.Projects).Properties.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Plan_MixedPortfolioWithLinksStoredEitherWay_PlansExactlyTheDealsWithoutACompleteProject()
+    {
+        // Deals 1–12 are won; links are stored in either direction (deal→company for odd deals, company→deal for even).
+        var deals = Enumerable.Range(1, 12).Select(i => new Deal($"{i}", $"Deal {i}", "default", "closedwon", IsClosedWon: true)).ToList();
+        var links = deals.Select(d => int.Parse(d.Id, CultureInfo.InvariantCulture) % 2 == 1
+            ? Link(EntityKind.Deal, d.Id, EntityKind.Company, "c1")
+            : Link(EntityKind.Company, "c1", EntityKind.Deal, d.Id)).ToList();
+        links.AddRange(
+        [
+            Link(EntityKind.Deal, "1", EntityKind.Project, "p1"), Link(EntityKind.Project, "p1", EntityKind.Company, "c1"), // complete
+            Link(EntityKind.Project, "p2", EntityKind.Deal, "2"),                                                           // company link missing
+            Link(EntityKind.Deal, "3", EntityKind.Company, "c5"), Link(EntityKind.Deal, "3", EntityKind.Company, "cx"),     // p3 not linked at all
+            Link(EntityKind.Project, "other", EntityKind.Deal, "4"),                                                        // another project
+            Link(EntityKind.Deal, "5", EntityKind.Project, "p5"),                                                           // only an archived one
+        ]);
+        var projects = new List<Project>
+        {
+            new("p1", "D1", "One", "active", null, null, null, "EUR"),
+            new("p2", "D2", "Two", "active", null, null, null, "EUR"),
+            new("p3", "D3", "Three", "active", null, null, null, "EUR"),
+            new("other", "PRJ-4", "Four", "active", null, null, null, "EUR"),
+            new("p5", "D5", "Five", "active", null, null, null, "EUR", Archived: true),
+        };
+        var snapshot = new DeliveryModelSnapshot(
+            [new Company("c1", "Acme"), new Company("c5", "Five"), new Company("cx", "Gone", Archived: true)], deals, [], projects, links);
+
+        var plan = KickoffPlanner.Plan(snapshot, new KickoffOptions(), Pipelines);
+
+        Assert.Equal(
+            [
+                ("10", null, "c1"), ("11", null, "c1"), ("12", null, "c1"), ("2", "p2", "c1"), ("3", "p3", "c1,c5"),
+                ("5", null, "c1"), ("6", null, "c1"), ("7", null, "c1"), ("8", null, "c1"), ("9", null, "c1"),
+            ],
+            plan.Projects.Select(p => (p.DealId, p.ExistingProjectId, string.Join(',', p.CompanyIds))));
     }
 
     private static DeliveryLink Link(EntityKind from, string fromId, EntityKind to, string toId) => new(from, fromId, to, toId, []);
