@@ -101,18 +101,8 @@ internal sealed class WriteBackHarness : IAsyncDisposable
     public string WriteCallsByRoute() =>
         string.Join("; ", Emulator.Control.Stats().Requests.Where(r => IsWrite(r.Key)).Select(r => $"{r.Key} x{r.Value}"));
 
-    /// <summary>Whether a stats key <c>"METHOD /route/template STATUS"</c> is a write.</summary>
-    public static bool IsWrite(string key)
-    {
-        var parts = key.Split(' ');
-        var (method, route) = (parts[0], parts.Length > 1 ? parts[1] : string.Empty);
-        if (route.StartsWith("/__emulator", StringComparison.Ordinal) || method is "GET" or "HEAD")
-        {
-            return false;
-        }
-
-        return !(method == "POST" && (route.EndsWith("/batch/read", StringComparison.Ordinal) || route.EndsWith("/search", StringComparison.Ordinal)));
-    }
+    /// <summary>Whether a stats key <c>"METHOD /route/template STATUS"</c> is a write (see <see cref="EmulatorCalls.IsWrite"/>).</summary>
+    public static bool IsWrite(string key) => EmulatorCalls.IsWrite(key);
 
     public IReadOnlyList<ExportedRecord> Records(string objectType) =>
         Emulator.Control.ExportState().Objects.TryGetValue(objectType, out var records) ? records : [];
