@@ -84,6 +84,7 @@ internal sealed class RowStatement : IDisposable
         }
     }
 
+    /// <summary>Binds an integer.</summary>
     public void Integer(int index, long value) => Check(raw.sqlite3_bind_int64(_statement, index, value));
 
     /// <summary>Runs the statement to completion and resets it for the next row (its bindings stay until rebound).</summary>
@@ -108,6 +109,7 @@ internal sealed class RowStatement : IDisposable
         }
     }
 
+    /// <summary>Finalizes the statement.</summary>
     public void Dispose() => _statement.Dispose();
 
     private void Check(int rc)
