@@ -2,170 +2,71 @@ using System.Buffers;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Unicode;
 using HubSpotPmoSync.Core.Crm;
-using HubSpotPmoSync.Core.Delivery;
-using HubSpotPmoSync.Core.Sync;
 
 namespace HubSpotPmoSync.Storage;
 
-/// <summary>The JSON columns of the store: string maps (values kept exactly) and association kinds.</summary>
+/// <summary>The JSON columns of the store: string maps (values kept exactly), association kinds and id lists.</summary>
 internal static class StoreJson
 {
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    /// <summary>What a JSON string cannot hold unescaped: the quote, the backslash and the control characters.</summary>
+    private static readonly SearchValues<char> MustEscape = SearchValues.Create(
+        "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000a\u000b\u000c\u000d\u000e\u000f"
+        + "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f");
+
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_buffer;
 
-    public static string WriteMap(IReadOnlyDictionary<string, string?> map)
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
+    /// <summary>
+    /// A string map as the UTF-8 JSON object the store keeps (keys in the map's order, values exactly, null kept),
+    /// written into the calling thread's buffer: valid until the thread's next write here.
+    /// </summary>
+    public static ReadOnlySpan<byte> MapUtf8(IReadOnlyDictionary<string, string?> map)
     {
         var buffer = Buffer();
-        using (var writer = new Utf8JsonWriter(buffer, Options))
+        if (TryWritePlainMap(buffer, map))
         {
-            writer.WriteStartObject();
-            foreach (var (key, value) in map)
-            {
-                writer.WriteString(key, value);
-            }
-
-            writer.WriteEndObject();
+            return buffer.WrittenSpan;
         }
 
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
-
-    /// <summary>A page's records as the JSON array the set-based upsert reads: t, i, a, aa, c, u, p (object), l (object), n.</summary>
-    public static string WriteRecords(IEnumerable<RecordWrite> writes)
-    {
-        var buffer = Buffer();
-        using (var writer = new Utf8JsonWriter(buffer, Options))
-        {
-            writer.WriteStartArray();
-            foreach (var write in writes)
-            {
-                var r = write.Record!;
-                writer.WriteStartObject();
-                writer.WriteString("t", r.Kind.Plural());
-                writer.WriteString("i", r.Id);
-                writer.WriteNumber("a", r.Archived ? 1 : 0);
-                if (r.ArchivedAt is { } archivedAt)
-                {
-                    writer.WriteString("aa", SqliteDeliveryStore.Text(archivedAt));
-                }
-                else
-                {
-                    writer.WriteNull("aa");
-                }
-
-                writer.WriteString("c", SqliteDeliveryStore.Text(r.CreatedAt));
-                writer.WriteString("u", SqliteDeliveryStore.Text(r.UpdatedAt));
-                WriteObject(writer, "p", r.Properties);
-                WriteObject(writer, "l", r.LocalValues);
-                writer.WriteString("n", SqliteDeliveryStore.Text(write.Ledger.LastChangedAt));
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
-
-    /// <summary>Ledger rows as a JSON array: t, i, u, h, s, r, n.</summary>
-    public static string WriteLedger(IEnumerable<LedgerEntry> entries)
-    {
-        var buffer = Buffer();
-        using (var writer = new Utf8JsonWriter(buffer, Options))
-        {
-            writer.WriteStartArray();
-            foreach (var l in entries)
-            {
-                ArgumentNullException.ThrowIfNull(l.ContentHash);
-                writer.WriteStartObject();
-                writer.WriteString("t", l.Kind.Plural());
-                writer.WriteString("i", l.Id);
-                writer.WriteString("u", SqliteDeliveryStore.Text(l.UpdatedAt));
-                writer.WriteString("h", l.ContentHash);
-                writer.WriteString("s", l.Status.Name());
-                writer.WriteString("r", l.Reason);
-                writer.WriteString("n", SqliteDeliveryStore.Text(l.LastChangedAt));
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
-
-    /// <summary>The (from type, from id, to type) whose links a page replaces: f, i, t.</summary>
-    public static string WriteLinkOwners(IEnumerable<LinkReplacement> replacements)
-    {
-        var buffer = Buffer();
-        using (var writer = new Utf8JsonWriter(buffer, Options))
-        {
-            writer.WriteStartArray();
-            foreach (var r in replacements)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("f", r.From.Plural());
-                writer.WriteString("i", r.FromId);
-                writer.WriteString("t", r.To.Plural());
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
-
-    /// <summary>The new links of a page: f, i, t, o (to id), k (kinds as JSON text).</summary>
-    public static string WriteLinks(IEnumerable<LinkReplacement> replacements)
-    {
-        var buffer = Buffer();
-        using (var writer = new Utf8JsonWriter(buffer, Options))
-        {
-            writer.WriteStartArray();
-            foreach (var r in replacements)
-            {
-                foreach (var link in r.Links)
-                {
-                    writer.WriteStartObject();
-                    writer.WriteString("f", r.From.Plural());
-                    writer.WriteString("i", r.FromId);
-                    writer.WriteString("t", r.To.Plural());
-                    writer.WriteString("o", link.ToId);
-                    writer.WritePropertyName("k");
-                    writer.WriteStartArray();
-                    foreach (var kind in link.Kinds)
-                    {
-                        writer.WriteStartObject();
-                        writer.WriteString("category", kind.Category);
-                        writer.WriteNumber("typeId", kind.TypeId);
-                        writer.WriteString("label", kind.Label);
-                        writer.WriteEndObject();
-                    }
-
-                    writer.WriteEndArray();
-                    writer.WriteEndObject();
-                }
-            }
-
-            writer.WriteEndArray();
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
-
-    private static void WriteObject(Utf8JsonWriter writer, string name, IReadOnlyDictionary<string, string?> map)
-    {
-        writer.WriteStartObject(name);
+        // A key or value that JSON must escape (quote, backslash, control character) or that is not valid UTF-16.
+        buffer.ResetWrittenCount();
+        var writer = Writer(buffer);
+        writer.WriteStartObject();
         foreach (var (key, value) in map)
         {
             writer.WriteString(key, value);
         }
 
         writer.WriteEndObject();
+        writer.Flush();
+        return buffer.WrittenSpan;
+    }
+
+    /// <summary>Association kinds as the UTF-8 JSON array the store keeps, in the calling thread's buffer (as <see cref="MapUtf8"/>).</summary>
+    public static ReadOnlySpan<byte> KindsUtf8(IReadOnlyList<AssociationKind> kinds)
+    {
+        var buffer = Buffer();
+        var writer = Writer(buffer);
+        writer.WriteStartArray();
+        foreach (var kind in kinds)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("category", kind.Category);
+            writer.WriteNumber("typeId", kind.TypeId);
+            writer.WriteString("label", kind.Label);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.Flush();
+        return buffer.WrittenSpan;
     }
 
     public static SortedDictionary<string, string?> ReadMap(string json)
@@ -200,27 +101,6 @@ internal static class StoreJson
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    public static string WriteKinds(IReadOnlyList<AssociationKind> kinds)
-    {
-        var buffer = Buffer();
-        using (var writer = new Utf8JsonWriter(buffer, Options))
-        {
-            writer.WriteStartArray();
-            foreach (var kind in kinds)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("category", kind.Category);
-                writer.WriteNumber("typeId", kind.TypeId);
-                writer.WriteString("label", kind.Label);
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
-
     public static List<AssociationKind> ReadKinds(string json)
     {
         var kinds = new List<AssociationKind>();
@@ -236,10 +116,81 @@ internal static class StoreJson
         return kinds;
     }
 
+    /// <summary>
+    /// The common case, a map whose strings need no escaping, written without a JSON writer: quote, UTF-8, quote.
+    /// False (the buffer half written) when a string needs escaping or is not valid UTF-16.
+    /// </summary>
+    private static bool TryWritePlainMap(ArrayBufferWriter<byte> buffer, IReadOnlyDictionary<string, string?> map)
+    {
+        Put(buffer, "{"u8);
+        var first = true;
+        foreach (var (key, value) in map)
+        {
+            if (!first)
+            {
+                Put(buffer, ","u8);
+            }
+
+            first = false;
+            if (!TryPutPlainString(buffer, key))
+            {
+                return false;
+            }
+
+            Put(buffer, ":"u8);
+            if (value is null)
+            {
+                Put(buffer, "null"u8);
+            }
+            else if (!TryPutPlainString(buffer, value))
+            {
+                return false;
+            }
+        }
+
+        Put(buffer, "}"u8);
+        return true;
+    }
+
+    private static bool TryPutPlainString(ArrayBufferWriter<byte> buffer, string value)
+    {
+        if (value.AsSpan().ContainsAny(MustEscape))
+        {
+            return false;
+        }
+
+        var span = buffer.GetSpan((value.Length * 3) + 2);
+        span[0] = (byte)'"';
+        if (Utf8.FromUtf16(value, span[1..], out _, out var written, replaceInvalidSequences: false) != OperationStatus.Done)
+        {
+            return false;
+        }
+
+        span[written + 1] = (byte)'"';
+        buffer.Advance(written + 2);
+        return true;
+    }
+
+    private static void Put(ArrayBufferWriter<byte> buffer, ReadOnlySpan<byte> bytes) => buffer.Write(bytes);
+
     private static ArrayBufferWriter<byte> Buffer()
     {
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
         buffer.ResetWrittenCount();
         return buffer;
+    }
+
+    private static Utf8JsonWriter Writer(ArrayBufferWriter<byte> buffer)
+    {
+        if (t_writer is null)
+        {
+            t_writer = new Utf8JsonWriter(buffer, Options);
+        }
+        else
+        {
+            t_writer.Reset(buffer);
+        }
+
+        return t_writer;
     }
 }

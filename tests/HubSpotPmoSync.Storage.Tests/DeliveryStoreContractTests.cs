@@ -34,6 +34,16 @@ public abstract class DeliveryStoreContractTests
             ["stage"] = "closedwon",
         });
 
+    protected static StoredRecord Company(string id, bool archived = false) => new(
+        EntityKind.Company,
+        id,
+        archived,
+        archived ? At : null,
+        At.AddDays(-3),
+        At.AddMinutes(-1),
+        new SortedDictionary<string, string?>(StringComparer.Ordinal) { ["name"] = "Company " + id },
+        new SortedDictionary<string, string?>(StringComparer.Ordinal) { ["name"] = "Company " + id });
+
     protected static RecordWrite Write(StoredRecord record, LedgerStatus status = LedgerStatus.InSync, string? reason = null, string hash = "h1") =>
         new(record, new LedgerEntry(record.Kind, record.Id, record.UpdatedAt, hash, status, reason, At));
 
@@ -198,6 +208,29 @@ public abstract class DeliveryStoreContractTests
         Assert.False(model.Deals[1].IsClosedWon);
         Assert.Equal(["9"], model.Linked(EntityKind.Deal, "1", EntityKind.Company));
         Assert.Equal(SeedPortal.DealPipelines[0].Stages, (await Store.GetPipelinesAsync(EntityKind.Deal, default))[0].Stages);
+    }
+
+    [Fact]
+    public async Task LoadModelAsync_LinksToOrFromArchivedRecords_LeftOutButTheRecordsStayFlagged()
+    {
+        var plain = new AssociationKind("HUBSPOT_DEFINED", 341, null);
+        await Store.CommitPageAsync(Page(EntityKind.Company, [Write(Company("50")), Write(Company("51", archived: true))]), default);
+        await Store.CommitPageAsync(Page(EntityKind.Deal, [Write(Deal("1")), Write(Deal("2", archived: true))], [
+            new LinkReplacement(EntityKind.Deal, "1", EntityKind.Company, [Link(EntityKind.Deal, "1", EntityKind.Company, "50", plain), Link(EntityKind.Deal, "1", EntityKind.Company, "51", plain)]),
+            new LinkReplacement(EntityKind.Deal, "2", EntityKind.Company, [Link(EntityKind.Deal, "2", EntityKind.Company, "50", plain)]),
+        ]), default);
+
+        var model = await Store.LoadModelAsync(default);
+
+        Assert.Equal([("1", false), ("2", true)], model.Deals.Select(d => (d.Id, d.Archived)));
+        Assert.Equal([("50", false), ("51", true)], model.Companies.Select(c => (c.Id, c.Archived)));
+        var link = Assert.Single(model.Links);
+        Assert.Equal((EntityKind.Deal, "1", EntityKind.Company, "50"), (link.From, link.FromId, link.To, link.ToId));
+        Assert.Equal(["1"], model.Linked(EntityKind.Company, "50", EntityKind.Deal));
+
+        // Restored: the links are back (the store kept them).
+        await Store.CommitPageAsync(Page(EntityKind.Company, [Write(Company("51"), hash: "h2")]), default);
+        Assert.Equal(["50", "51"], (await Store.LoadModelAsync(default)).Linked(EntityKind.Deal, "1", EntityKind.Company).Order(StringComparer.Ordinal));
     }
 
     [Fact]

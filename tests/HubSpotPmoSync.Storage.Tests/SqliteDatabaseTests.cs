@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Data.Sqlite;
 
 namespace HubSpotPmoSync.Storage.Tests;
 
@@ -46,6 +47,43 @@ public sealed class SqliteDatabaseTests : IDisposable
     }
 
     [Fact]
+    public void Open_DatabaseAtVersion4_Migration5KeepsTheRowsAndStillChecksTheValues()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(_temp.Path_)!);
+        using (var old = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _temp.Path_, Pooling = false }.ToString()))
+        {
+            old.Open();
+            Execute(old, "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);");
+            foreach (var (version, name, sql) in SqliteDatabase.Migrations.All.Where(m => m.Version <= 4))
+            {
+                Execute(old, sql);
+                Execute(old, $"INSERT INTO schema_version VALUES ({version.ToString(CultureInfo.InvariantCulture)}, '{name}', '2026-01-01T00:00:00Z');");
+            }
+
+            Execute(old, """
+                INSERT INTO crm_records (object_type, id, archived, archived_at, created_at, updated_at, properties, local_values, first_synced_at, last_synced_at)
+                VALUES ('deals', '7', 1, '2026-02-01T00:00:00Z', '2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z', '{"dealname":"Seven"}', '{"name":"Seven"}', '2026-01-03T00:00:00Z', '2026-01-04T00:00:00Z');
+                INSERT INTO sync_ledger VALUES ('deals', '7', '2026-01-02T00:00:00Z', 'h7', 'failing', 'amount: not a number', '2026-01-04T00:00:00Z');
+                """);
+        }
+
+        using var connection = _temp.Database.Open();
+
+        Assert.Equal(
+            "deals|7|1|2026-02-01T00:00:00Z|2026-01-01T00:00:00Z|2026-01-02T00:00:00Z|{\"dealname\":\"Seven\"}|{\"name\":\"Seven\"}|2026-01-03T00:00:00Z|2026-01-04T00:00:00Z",
+            Scalar(connection, "SELECT concat_ws('|', object_type, id, archived, archived_at, created_at, updated_at, properties, local_values, first_synced_at, last_synced_at) FROM crm_records;"));
+        Assert.Equal("deals|7|2026-01-02T00:00:00Z|h7|failing|amount: not a number|2026-01-04T00:00:00Z",
+            Scalar(connection, "SELECT concat_ws('|', object_type, id, updated_at, content_hash, status, reason, last_changed_at) FROM sync_ledger;"));
+        Assert.Equal("Seven", Scalar(connection, "SELECT name FROM model_deals WHERE id = '7';"));
+        Assert.Equal("1", Scalar(connection, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'ix_sync_ledger_status';"));
+        Assert.Contains("5 0005_check_without_in_lists", Scalar(connection, "SELECT group_concat(version || ' ' || name, ',') FROM schema_version;"));
+        var badStatus = Assert.Throws<SqliteException>(() => Execute(connection, "INSERT INTO sync_ledger VALUES ('deals', '8', 'x', 'h', 'unknown', NULL, 'x');"));
+        Assert.Contains("CHECK", badStatus.Message, StringComparison.Ordinal);
+        var badType = Assert.Throws<SqliteException>(() => Execute(connection, "INSERT INTO crm_records (object_type, id, created_at, updated_at, properties, local_values, first_synced_at, last_synced_at) VALUES ('notes', '1', 'x', 'x', '{}', '{}', 'x', 'x');"));
+        Assert.Contains("CHECK", badType.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Open_Database_UsesWalJournal()
     {
         using var connection = _temp.Database.Open();
@@ -60,5 +98,19 @@ public sealed class SqliteDatabaseTests : IDisposable
     {
         Assert.Null(_temp.Database.OpenReadOnlyIfExists());
         Assert.False(Directory.Exists(Path.GetDirectoryName(_temp.Path_)));
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    private static string? Scalar(SqliteConnection connection, string sql)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        return Convert.ToString(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 }

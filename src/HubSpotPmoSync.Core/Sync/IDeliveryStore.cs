@@ -48,7 +48,10 @@ public interface IDeliveryStore
     /// <summary>Logs the end of a run.</summary>
     Task FinishRunAsync(long runId, DateTimeOffset finishedAt, string outcome, string summary, CancellationToken cancellationToken);
 
-    /// <summary>The typed model for the health engine: records not failing, archived ones flagged, and the links.</summary>
+    /// <summary>
+    /// The typed model for the health engine: records not failing, archived ones flagged, and the links, except those
+    /// to or from an archived record (HubSpot shows none; they come back when the record is restored).
+    /// </summary>
     Task<DeliveryModelSnapshot> LoadModelAsync(CancellationToken cancellationToken);
 
     /// <summary>The export of DESIGN.md for the given kinds (all when null); associations touching those kinds.</summary>

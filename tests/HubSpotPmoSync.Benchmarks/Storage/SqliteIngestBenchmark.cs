@@ -10,15 +10,21 @@ namespace HubSpotPmoSync.Benchmarks.Storage;
 
 /// <summary>
 /// SQLite ingest rate of the sync's write path: deals mapped with the default mappings (raw values, typed values,
-/// content hash) and committed page by page — records, ledger rows, two links each and the cursor in one
-/// transaction per page — into a fresh database file. Target: ≥ 50,000 records/s.
+/// content hash) and committed page by page through <see cref="SqliteDeliveryStore.CommitPageAsync"/>, the call the
+/// sync makes — records, ledger rows, a link each and the cursor in one transaction per page, commit included —
+/// into a fresh database file. As in the sync, 1,000 records are mapped, then their pages are committed; only the
+/// commits are measured, in wall time and in CPU time (the process's, sampled around each batch of commits).
+/// Target: ≥ 50,000 records/s.
 /// Usage: sqlite-ingest [records=200000] [pageSize=100] [--no-links]
 /// </summary>
 internal sealed class SqliteIngestBenchmark : IBenchmark
 {
     public string Name => "sqlite-ingest";
 
-    public string Description => "SQLite ingest rate of mapped deal pages (records/s); args: [records=200000] [pageSize=100]";
+    /// <summary>Records the sync maps before committing their pages (its association batch).</summary>
+    private const int SyncBatch = 1000;
+
+    public string Description => "SQLite ingest rate of mapped deal pages (records/s); args: [records=200000] [pageSize=100] [--no-links]";
 
     private static PageCommit BuildPage(Core.Mapping.ObjectMapping mapping, DateTimeOffset start, int first, int end, bool withLinks)
     {
@@ -68,28 +74,46 @@ internal sealed class SqliteIngestBenchmark : IBenchmark
             var cpuBefore = process.TotalProcessorTime;
             var wall = Stopwatch.StartNew();
             var clock = new Stopwatch();
+            var commitCpu = TimeSpan.Zero;
 
-            // Each page is built just before it is committed (keeping the heap small, as in a sync); only the commits are timed.
-            for (var first = 0; first < total; first += pageSize)
+            // Like the sync: a batch of about 1,000 records is mapped, then its pages are committed one transaction
+            // each (the heap stays small). Only the commits are timed.
+            var batch = new List<PageCommit>();
+            for (var first = 0; first < total;)
             {
-                var page = BuildPage(mapping, start, first, Math.Min(total, first + pageSize), withLinks);
+                batch.Clear();
+                for (var mapped = 0; mapped < SyncBatch && first < total; first += pageSize)
+                {
+                    var end = Math.Min(total, first + pageSize);
+                    batch.Add(BuildPage(mapping, start, first, end, withLinks));
+                    mapped += end - first;
+                }
+
+                var cpuAtBatch = process.TotalProcessorTime;
                 clock.Start();
-                await store.CommitPageAsync(page, CancellationToken.None);
+                foreach (var page in batch)
+                {
+                    await store.CommitPageAsync(page, CancellationToken.None);
+                }
+
                 clock.Stop();
+                commitCpu += process.TotalProcessorTime - cpuAtBatch;
             }
 
             wall.Stop();
-            process.Refresh();
             var cpu = process.TotalProcessorTime - cpuBefore;
             var rate = total / clock.Elapsed.TotalSeconds;
+            var cpuRate = total / commitCpu.TotalSeconds;
             var size = new FileInfo(database.DatabasePath).Length + (File.Exists(database.DatabasePath + "-wal") ? new FileInfo(database.DatabasePath + "-wal").Length : 0);
             BenchmarkReport.Figure("records", total.ToString("N0", CultureInfo.InvariantCulture));
             BenchmarkReport.Figure("page size (records per transaction)", pageSize.ToString(CultureInfo.InvariantCulture));
             BenchmarkReport.Figure("links per record", withLinks ? "1" : "0");
-            BenchmarkReport.Figure("time in commits", $"{clock.Elapsed.TotalSeconds:F2} s");
+            BenchmarkReport.Figure("time in commits (wall)", $"{clock.Elapsed.TotalSeconds:F2} s");
+            BenchmarkReport.Figure("CPU time in commits", $"{commitCpu.TotalSeconds:F2} s ({commitCpu.TotalMicroseconds / total:F1} µs per record)");
             BenchmarkReport.Figure("wall time (with building the pages)", $"{wall.Elapsed.TotalSeconds:F2} s");
-            BenchmarkReport.Figure("ingest rate", $"{rate:N0} records/s (target ≥ 50,000)");
             BenchmarkReport.Figure("CPU time, building included", $"{cpu.TotalSeconds:F2} s");
+            BenchmarkReport.Figure("ingest rate (wall)", $"{rate:N0} records/s (target ≥ 50,000)");
+            BenchmarkReport.Figure("ingest rate per CPU second", $"{cpuRate:N0} records/s (target ≥ 50,000; the write path runs on one thread)");
             BenchmarkReport.Figure("machine load average (1 min)", LoadAverage());
             BenchmarkReport.Figure("database + WAL size", BenchmarkReport.Mb(size));
             BenchmarkReport.Figure("peak working set", BenchmarkReport.Mb(BenchmarkReport.PeakWorkingSetBytes()));

@@ -214,12 +214,13 @@ public sealed class InMemoryDeliveryStore : IDeliveryStore
                 .Where(r => _state.Ledger.TryGetValue((r.Kind, r.Id), out var l) && l.Status == LedgerStatus.InSync)
                 .OrderBy(r => r.Id, DeliveryExportJson.IdComparer)
                 .ToList();
+            var archived = _state.Records.Values.Where(r => r.Archived).Select(r => (r.Kind, r.Id)).ToHashSet();
             return Task.FromResult(new DeliveryModelSnapshot(
                 records.Where(r => r.Kind == EntityKind.Company).Select(DeliveryEntityFactory.ToCompany).ToList(),
                 records.Where(r => r.Kind == EntityKind.Deal).Select(factory.ToDeal).ToList(),
                 records.Where(r => r.Kind == EntityKind.Ticket).Select(factory.ToTicket).ToList(),
                 records.Where(r => r.Kind == EntityKind.Project).Select(DeliveryEntityFactory.ToProject).ToList(),
-                AllLinks().ToList()));
+                AllLinks().Where(l => !archived.Contains((l.From, l.FromId)) && !archived.Contains((l.To, l.ToId))).ToList()));
         }
     }
 
