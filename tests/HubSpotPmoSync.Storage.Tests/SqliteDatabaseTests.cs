@@ -47,14 +47,14 @@ public sealed class SqliteDatabaseTests : IDisposable
     }
 
     [Fact]
-    public void Open_DatabaseAtVersion4_Migration5KeepsTheRowsAndStillChecksTheValues()
+    public void Open_DatabaseAtVersion5_Migration6KeepsTheRowsAndStillChecksTheValues()
     {
         Directory.CreateDirectory(Path.GetDirectoryName(_temp.Path_)!);
         using (var old = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _temp.Path_, Pooling = false }.ToString()))
         {
             old.Open();
             Execute(old, "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);");
-            foreach (var (version, name, sql) in SqliteDatabase.Migrations.All.Where(m => m.Version <= 4))
+            foreach (var (version, name, sql) in SqliteDatabase.Migrations.All.Where(m => m.Version <= 5))
             {
                 Execute(old, sql);
                 Execute(old, $"INSERT INTO schema_version VALUES ({version.ToString(CultureInfo.InvariantCulture)}, '{name}', '2026-01-01T00:00:00Z');");
@@ -76,7 +76,7 @@ public sealed class SqliteDatabaseTests : IDisposable
             Scalar(connection, "SELECT concat_ws('|', object_type, id, updated_at, content_hash, status, reason, last_changed_at) FROM sync_ledger;"));
         Assert.Equal("Seven", Scalar(connection, "SELECT name FROM model_deals WHERE id = '7';"));
         Assert.Equal("1", Scalar(connection, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'ix_sync_ledger_status';"));
-        Assert.Contains("5 0005_check_without_in_lists", Scalar(connection, "SELECT group_concat(version || ' ' || name, ',') FROM schema_version;"));
+        Assert.Contains("6 0006_check_without_in_lists", Scalar(connection, "SELECT group_concat(version || ' ' || name, ',') FROM schema_version;"));
         var badStatus = Assert.Throws<SqliteException>(() => Execute(connection, "INSERT INTO sync_ledger VALUES ('deals', '8', 'x', 'h', 'unknown', NULL, 'x');"));
         Assert.Contains("CHECK", badStatus.Message, StringComparison.Ordinal);
         var badType = Assert.Throws<SqliteException>(() => Execute(connection, "INSERT INTO crm_records (object_type, id, created_at, updated_at, properties, local_values, first_synced_at, last_synced_at) VALUES ('notes', '1', 'x', 'x', '{}', '{}', 'x', 'x');"));

@@ -1,4 +1,4 @@
--- 0005: the CHECK constraints of crm_records and sync_ledger without IN lists.
+-- 0006: the CHECK constraints of crm_records and sync_ledger without IN lists.
 -- SQLite checks "x IN ('a', 'b', 'c')" (three values or more) by building a temporary b-tree of the list on every
 -- row written, and an upsert checks twice. For the sync's write path (one statement per record) that was a third
 -- of the time of each record and ledger write. "x = 'a' OR x = 'b' OR ..." allows exactly the same values and is
@@ -10,7 +10,7 @@ DROP VIEW model_deals;
 DROP VIEW model_tickets;
 DROP VIEW model_projects;
 
-CREATE TABLE crm_records_0005 (
+CREATE TABLE crm_records_0006 (
   object_type     TEXT    NOT NULL CHECK (object_type = 'companies' OR object_type = 'deals' OR object_type = 'tickets' OR object_type = 'projects'),
   id              TEXT    NOT NULL,
   archived        INTEGER NOT NULL DEFAULT 0 CHECK (archived = 0 OR archived = 1),
@@ -23,13 +23,13 @@ CREATE TABLE crm_records_0005 (
   last_synced_at  TEXT    NOT NULL,
   UNIQUE (object_type, id)
 );
-INSERT INTO crm_records_0005 (object_type, id, archived, archived_at, created_at, updated_at, properties, local_values, first_synced_at, last_synced_at)
+INSERT INTO crm_records_0006 (object_type, id, archived, archived_at, created_at, updated_at, properties, local_values, first_synced_at, last_synced_at)
 SELECT object_type, id, archived, archived_at, created_at, updated_at, properties, local_values, first_synced_at, last_synced_at
 FROM crm_records ORDER BY rowid;
 DROP TABLE crm_records;
-ALTER TABLE crm_records_0005 RENAME TO crm_records;
+ALTER TABLE crm_records_0006 RENAME TO crm_records;
 
-CREATE TABLE sync_ledger_0005 (
+CREATE TABLE sync_ledger_0006 (
   object_type     TEXT NOT NULL,
   id              TEXT NOT NULL,
   updated_at      TEXT NOT NULL,
@@ -39,10 +39,10 @@ CREATE TABLE sync_ledger_0005 (
   last_changed_at TEXT NOT NULL,
   PRIMARY KEY (object_type, id)
 ) WITHOUT ROWID;
-INSERT INTO sync_ledger_0005 (object_type, id, updated_at, content_hash, status, reason, last_changed_at)
+INSERT INTO sync_ledger_0006 (object_type, id, updated_at, content_hash, status, reason, last_changed_at)
 SELECT object_type, id, updated_at, content_hash, status, reason, last_changed_at FROM sync_ledger;
 DROP TABLE sync_ledger;
-ALTER TABLE sync_ledger_0005 RENAME TO sync_ledger;
+ALTER TABLE sync_ledger_0006 RENAME TO sync_ledger;
 CREATE INDEX ix_sync_ledger_status ON sync_ledger (object_type, status);
 
 -- The typed views of 0002, unchanged.
