@@ -69,6 +69,7 @@ internal sealed class HealthScoringBenchmark : IBenchmark
             var cpu0 = self.TotalProcessorTime;
             var pause0 = GC.GetTotalPauseDuration();
             var allocated0 = GC.GetTotalAllocatedBytes(precise: true);
+            var gcs0 = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
             var sw = Stopwatch.StartNew();
 
             // What the cycle does between loading and writing (DeliveryCycle.Score): score with the trend against
@@ -83,11 +84,12 @@ internal sealed class HealthScoringBenchmark : IBenchmark
             var cpu = self.TotalProcessorTime - cpu0;
             var pause = GC.GetTotalPauseDuration() - pause0;
             var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated0;
+            var gcs = $"{GC.CollectionCount(0) - gcs0.Item1}/{GC.CollectionCount(1) - gcs0.Item2}/{GC.CollectionCount(2) - gcs0.Item3}";
             times.Add((sw.Elapsed, cpu));
             BenchmarkReport.Figure(
                 $"run {run}: score + rollup",
                 $"{sw.Elapsed.TotalMilliseconds:F0} ms (score {scored.TotalMilliseconds:F0} ms, snapshots {(snapped - scored).TotalMilliseconds:F0} ms, rollup {(sw.Elapsed - snapped).TotalMilliseconds:F0} ms; "
-                + $"CPU {cpu.TotalMilliseconds:F0} ms, GC pauses {pause.TotalMilliseconds:F0} ms, allocated {BenchmarkReport.Mb(allocated)}, {snapshots.Count:N0} snapshots)");
+                + $"CPU {cpu.TotalMilliseconds:F0} ms, GC pauses {pause.TotalMilliseconds:F0} ms (gen0/1/2 collections {gcs}), allocated {BenchmarkReport.Mb(allocated)}, {snapshots.Count:N0} snapshots)");
         }
 
         var rag = health!.Projects.GroupBy(p => p.Rag).OrderBy(g => g.Key).Select(g => $"{g.Key.Name()} {g.Count():N0}");
