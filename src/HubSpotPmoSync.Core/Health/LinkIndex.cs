@@ -21,24 +21,36 @@ internal sealed class LinkIndex
     private readonly int[]?[] _starts = new int[Kinds * Kinds][];
     private readonly int[]?[] _targets = new int[Kinds * Kinds][];
 
-    public LinkIndex(IReadOnlyList<DeliveryLink> links)
+    /// <param name="expected">Expected ids per kind (the model's record counts), to size the tables once.</param>
+    private LinkIndex(IReadOnlyList<DeliveryLink> links, int[] expected)
     {
         Source = links;
         for (var k = 0; k < Kinds; k++)
         {
-            _numbers[k] = new Dictionary<string, int>(StringComparer.Ordinal);
-            _ids[k] = [];
+            _numbers[k] = new Dictionary<string, int>(expected[k], StringComparer.Ordinal);
+            _ids[k] = new List<string>(expected[k]);
         }
 
-        // Number both ends of every link.
+        // Number both ends of every link: one kind per task, each in link order (so the numbers do not depend on threads).
         var from = new int[links.Count];
         var to = new int[links.Count];
-        for (var i = 0; i < links.Count; i++)
+        Parallel.For(0, Kinds, k =>
         {
-            var l = links[i];
-            from[i] = Number(l.From, l.FromId);
-            to[i] = Number(l.To, l.ToId);
-        }
+            var kind = (EntityKind)k;
+            for (var i = 0; i < links.Count; i++)
+            {
+                var l = links[i];
+                if (l.From == kind)
+                {
+                    from[i] = Number(kind, l.FromId);
+                }
+
+                if (l.To == kind)
+                {
+                    to[i] = Number(kind, l.ToId);
+                }
+            }
+        });
 
         // Each link is a row entry in two directions: From → To, then To → From. Count the entries per starting entity…
         for (var i = 0; i < links.Count; i++)
@@ -92,7 +104,18 @@ internal sealed class LinkIndex
 
     /// <summary>The index of <paramref name="model"/>'s links: <paramref name="cached"/> when it was built from them.</summary>
     public static LinkIndex For(DeliveryModelSnapshot model, LinkIndex? cached) =>
-        cached is not null && ReferenceEquals(cached.Source, model.Links) ? cached : new LinkIndex(model.Links);
+        cached is not null && ReferenceEquals(cached.Source, model.Links) ? cached : Of(model);
+
+    /// <summary>The index of <paramref name="model"/>'s links, its tables sized for the model's records.</summary>
+    public static LinkIndex Of(DeliveryModelSnapshot model)
+    {
+        var expected = new int[Kinds];
+        expected[(int)EntityKind.Company] = model.Companies.Count;
+        expected[(int)EntityKind.Deal] = model.Deals.Count;
+        expected[(int)EntityKind.Ticket] = model.Tickets.Count;
+        expected[(int)EntityKind.Project] = model.Projects.Count;
+        return new LinkIndex(model.Links, expected);
+    }
 
     /// <summary>How many entities of <paramref name="kind"/> appear in links (their numbers are 0 to Count − 1).</summary>
     public int Count(EntityKind kind) => _ids[(int)kind].Count;

@@ -8,6 +8,9 @@ public sealed record PortfolioHealth(DateTimeOffset AsOf, IReadOnlyList<ProjectH
     /// <summary>The link index built while scoring, reused by rollups and reports over the same snapshot.</summary>
     internal LinkIndex? Links { get; init; }
 
+    /// <summary>The projects as scored (for rollups over the same snapshot), when this result came from the evaluator.</summary>
+    internal ScoredProjects? Scored { get; init; }
+
     /// <summary>The projects keyed by their HubSpot id.</summary>
     public IReadOnlyDictionary<string, ProjectHealth> ById() => Projects.ToDictionary(p => p.ProjectId, StringComparer.Ordinal);
 }
@@ -37,9 +40,10 @@ public static class PortfolioHealthEvaluator
         ArgumentNullException.ThrowIfNull(rules);
 
         var day = DateOnly.FromDateTime(asOf.UtcDateTime);
-        var links = new LinkIndex(model.Links);
-        var projects = Sorted(model.Projects);
-        var count = projects.Length;
+        LinkIndex? links = null;
+        Project[]? projects = null;
+        Parallel.Invoke(() => links = LinkIndex.Of(model), () => projects = Sorted(model.Projects));
+        var count = projects!.Length;
 
         // Project numbers (positions in code order). Time, costs and milestones name a project by code (ignoring case),
         // snapshots by id; a project sharing its code or id with an earlier one reads that one's group.
@@ -47,10 +51,12 @@ public static class PortfolioHealthEvaluator
         var byId = new Dictionary<string, int>(count, StringComparer.Ordinal);
         var codeGroup = new int[count];
         var idGroup = new int[count];
+        var uniqueIds = true;
         for (var i = 0; i < count; i++)
         {
             codeGroup[i] = byCode.TryAdd(projects[i].Code, i) ? i : byCode[projects[i].Code];
             idGroup[i] = byId.TryAdd(projects[i].Id, i) ? i : byId[projects[i].Id];
+            uniqueIds &= idGroup[i] == i;
         }
 
         var entries = data.TimeEntries;
@@ -64,27 +70,27 @@ public static class PortfolioHealthEvaluator
             () => Locate(entries, half, entries.Count, byCode, day, entryProject),
             () => milestones = new Groups<Milestone>(data.Milestones, count, m => byCode.TryGetValue(m.ProjectCode, out var i) ? i : -1),
             () => snapshots = history is null ? null : new Groups<HealthSnapshot>(history as IReadOnlyList<HealthSnapshot> ?? [.. history], count, h => byId.TryGetValue(h.ProjectId, out var i) ? i : -1),
-            () => tickets = TicketLoads(model.Tickets, links, rules.Tickets, asOf));
+            () => tickets = TicketLoads(model.Tickets, links!, rules.Tickets, asOf));
 
         var (actualCost, lastEntry) = Actuals(entries, entryProject, data.CostEntries, byCode, day, count);
         var tables = new ScoringTables(rules);
         var results = new ProjectHealth[count];
-        Parallel.For(
-            0,
-            count,
-            () => new Scratch(links),
-            (i, _, scratch) =>
-            {
-                var p = projects[i];
-                var summary = TicketsOf(links.IndexOf(EntityKind.Project, p.Id), links, tickets!, scratch, i + 1);
-                var actuals = new ProjectActuals(actualCost[i], lastEntry[i] == 0 ? null : DateOnly.FromDayNumber(lastEntry[i] - 1));
-                var past = snapshots is null ? [] : snapshots[idGroup[i]];
-                results[i] = ProjectHealthCalculator.Evaluate(p, milestones![codeGroup[i]], summary, actuals, past, tables, asOf);
-                return scratch;
-            },
-            _ => { });
+        var linkNumbers = new int[count];
+        Partitioned.For(count, () => new Scratch(links!), (i, scratch) =>
+        {
+            var p = projects[i];
+            var number = linkNumbers[i] = links!.IndexOf(EntityKind.Project, p.Id);
+            var summary = TicketsOf(number, links, tickets!, scratch, i + 1);
+            var actuals = new ProjectActuals(actualCost[i], lastEntry[i] == 0 ? null : DateOnly.FromDayNumber(lastEntry[i] - 1));
+            var past = snapshots is null ? [] : snapshots[idGroup[i]];
+            results[i] = ProjectHealthCalculator.Evaluate(p, milestones![codeGroup[i]], summary, actuals, past, tables, asOf);
+        });
 
-        return new PortfolioHealth(asOf, results) { Links = links };
+        return new PortfolioHealth(asOf, results)
+        {
+            Links = links,
+            Scored = new ScoredProjects(model.Projects, projects, linkNumbers, results, uniqueIds),
+        };
     }
 
     /// <summary>The projects that are not archived, by code, then id (ordinal).</summary>
@@ -244,3 +250,10 @@ public static class PortfolioHealthEvaluator
         public int[] Companies { get; } = new int[links.Count(EntityKind.Company)];
     }
 }
+
+/// <summary>
+/// The projects of an evaluation, position by position with its results: the project, its link number (−1 without
+/// links), and whether the ids are unique. Lets the rollups skip looking projects up again.
+/// </summary>
+/// <param name="Source">The model's project list the evaluation read.</param>
+internal sealed record ScoredProjects(IReadOnlyList<Project> Source, Project[] Projects, int[] LinkNumbers, ProjectHealth[] Results, bool UniqueIds);

@@ -22,93 +22,85 @@ public static class RollupCalculator
         ArgumentNullException.ThrowIfNull(health);
 
         var links = LinkIndex.For(model, health.Links);
-        var members = Members(model, health, links);
+        ProjectMembers? members = null;
+        Deal[]? dealList = null;
+        Company[]? companyList = null;
+        Parallel.Invoke(
+            () => members = Members(model, health, links),
+            () => dealList = SortedById(model.Deals, d => d.Archived, d => d.Id),
+            () => companyList = SortedById(model.Companies, c => c.Archived, c => c.Id));
 
-        var dealList = SortedById(model.Deals, d => d.Archived, d => d.Id);
-        var deals = new DealRollup[dealList.Length];
-        Parallel.For(
-            0,
-            dealList.Length,
-            () => new Scratch(links),
-            (i, _, scratch) =>
+        var deals = new DealRollup[dealList!.Length];
+        Partitioned.For(dealList.Length, () => new Scratch(links), (i, scratch) =>
+        {
+            var deal = dealList[i];
+            var found = scratch.Found;
+            found.Clear();
+            foreach (var p in links.Linked(EntityKind.Deal, links.IndexOf(EntityKind.Deal, deal.Id), EntityKind.Project))
             {
-                var deal = dealList[i];
-                var found = scratch.Found;
-                found.Clear();
-                foreach (var p in links.Linked(EntityKind.Deal, links.IndexOf(EntityKind.Deal, deal.Id), EntityKind.Project))
+                if (members!.Of[p].Counts)
                 {
-                    if (members.Of[p] is not null)
-                    {
-                        found.Add(p);
-                    }
+                    found.Add(p);
                 }
+            }
 
-                members.SortByCode(found);
-                deals[i] = new DealRollup(deal.Id, deal.Name, members.Ids(found), members.Worst(found), members.Lowest(found), members.Totals(found, scratch));
-                return scratch;
-            },
-            _ => { });
+            members!.SortByCode(found);
+            deals[i] = new DealRollup(deal.Id, deal.Name, members.Ids(found), members.Worst(found), members.Lowest(found), members.Totals(found, scratch));
+        });
 
-        var companyList = SortedById(model.Companies, c => c.Archived, c => c.Id);
-        var companies = new CompanyRollup[companyList.Length];
-        Parallel.For(
-            0,
-            companyList.Length,
-            () => new Scratch(links),
-            (i, _, scratch) =>
+        var companies = new CompanyRollup[companyList!.Length];
+        Partitioned.For(companyList.Length, () => new Scratch(links), (i, scratch) =>
+        {
+            var company = companyList[i];
+            var stamp = i + 1;
+            var found = scratch.Found;
+            found.Clear();
+
+            // Its active projects, linked directly or through one of its deals, each once; the deals that lead to one.
+            bool Take(int p)
             {
-                var company = companyList[i];
-                var stamp = i + 1;
-                var found = scratch.Found;
-                found.Clear();
-
-                // Its active projects, linked directly or through one of its deals, each once; the deals that lead to one.
-                bool Take(int p)
+                if (!members!.Of[p].Counts || !members.Of[p].Active)
                 {
-                    if (members.Of[p] is not { Active: true })
-                    {
-                        return false;
-                    }
-
-                    if (scratch.Seen[p] != stamp)
-                    {
-                        scratch.Seen[p] = stamp;
-                        found.Add(p);
-                    }
-
-                    return true;
+                    return false;
                 }
 
-                var number = links.IndexOf(EntityKind.Company, company.Id);
-                foreach (var p in links.Linked(EntityKind.Company, number, EntityKind.Project))
+                if (scratch.Seen[p] != stamp)
                 {
-                    Take(p);
+                    scratch.Seen[p] = stamp;
+                    found.Add(p);
                 }
 
-                var dealCount = 0;
-                foreach (var d in links.Linked(EntityKind.Company, number, EntityKind.Deal))
-                {
-                    var leads = false;
-                    foreach (var p in links.Linked(EntityKind.Deal, d, EntityKind.Project))
-                    {
-                        leads |= Take(p);
-                    }
+                return true;
+            }
 
-                    dealCount += leads ? 1 : 0;
+            var number = links.IndexOf(EntityKind.Company, company.Id);
+            foreach (var p in links.Linked(EntityKind.Company, number, EntityKind.Project))
+            {
+                Take(p);
+            }
+
+            var dealCount = 0;
+            foreach (var d in links.Linked(EntityKind.Company, number, EntityKind.Deal))
+            {
+                var leads = false;
+                foreach (var p in links.Linked(EntityKind.Deal, d, EntityKind.Project))
+                {
+                    leads |= Take(p);
                 }
 
-                members.SortByCode(found);
-                var atRisk = 0;
-                foreach (var p in found)
-                {
-                    atRisk += members.Of[p]!.Rag.IsAtRisk() ? 1 : 0;
-                }
+                dealCount += leads ? 1 : 0;
+            }
 
-                companies[i] = new CompanyRollup(
-                    company.Id, company.Name, members.Ids(found), found.Count, atRisk, dealCount, members.Worst(found), members.Lowest(found), members.Totals(found, scratch));
-                return scratch;
-            },
-            _ => { });
+            members!.SortByCode(found);
+            var atRisk = 0;
+            foreach (var p in found)
+            {
+                atRisk += members.Of[p].Rag.IsAtRisk() ? 1 : 0;
+            }
+
+            companies[i] = new CompanyRollup(
+                company.Id, company.Name, members.Ids(found), found.Count, atRisk, dealCount, members.Worst(found), members.Lowest(found), members.Totals(found, scratch));
+        });
 
         return new PortfolioRollup(deals, companies);
     }
@@ -143,11 +135,38 @@ public static class RollupCalculator
 
     /// <summary>
     /// What each project (by link number) brings to a rollup: set for the projects that are not archived and were
-    /// scored (the last score of an id counts).
+    /// scored (the last score of an id counts), with their rank by code (equal codes share a rank).
     /// </summary>
     private static ProjectMembers Members(DeliveryModelSnapshot model, PortfolioHealth health, LinkIndex links)
     {
         var count = links.Count(EntityKind.Project);
+        var of = new Member[count];
+        var rank = new int[count];
+
+        // Scored by the evaluator from this model: the projects are at hand, in code order.
+        if (health.Scored is { UniqueIds: true } scored && ReferenceEquals(scored.Results, health.Projects)
+            && ReferenceEquals(scored.Source, model.Projects) && ReferenceEquals(health.Links, links))
+        {
+            var runStart = 0;
+            for (var i = 0; i < scored.Projects.Length; i++)
+            {
+                var p = scored.Projects[i];
+                if (i > 0 && !string.Equals(p.Code, scored.Projects[i - 1].Code, StringComparison.Ordinal))
+                {
+                    runStart = i;
+                }
+
+                var n = scored.LinkNumbers[i];
+                if (n >= 0)
+                {
+                    of[n] = Member.Of(p, scored.Results[i]);
+                    rank[n] = runStart;
+                }
+            }
+
+            return new ProjectMembers(of, rank);
+        }
+
         var projects = new Project?[count];
         foreach (var p in model.Projects)
         {
@@ -158,38 +177,26 @@ public static class RollupCalculator
             }
         }
 
-        var scored = new ProjectHealth?[count];
+        var healths = new ProjectHealth?[count];
         foreach (var h in health.Projects)
         {
             var n = links.IndexOf(EntityKind.Project, h.ProjectId);
             if (n >= 0)
             {
-                scored[n] = h;
+                healths[n] = h;
             }
         }
 
-        var of = new Member?[count];
         var codes = new List<(string Code, int Number)>();
         for (var n = 0; n < count; n++)
         {
-            if (projects[n] is { } p && scored[n] is { } h)
+            if (projects[n] is { } p && healths[n] is { } h)
             {
-                var ev = h.EarnedValue;
-                of[n] = new Member(
-                    p.Id,
-                    p.Currency,
-                    p.IsActive,
-                    h.Rag,
-                    h.Score,
-                    Money.Round(ev.Bac) ?? 0m,
-                    Money.Round(ev.Eac) ?? 0m,
-                    ev.Eac is not null ? Money.Round(ev.Bac!.Value) - Money.Round(ev.Eac.Value) : 0m,
-                    ev.Eac is null);
+                of[n] = Member.Of(p, h);
                 codes.Add((p.Code, n));
             }
         }
 
-        // Rank by code (equal codes share a rank), so members sort by comparing numbers.
         var keys = new string[codes.Count];
         for (var i = 0; i < keys.Length; i++)
         {
@@ -197,7 +204,6 @@ public static class RollupCalculator
         }
 
         var order = OrdinalOrder.Of(keys);
-        var rank = new int[count];
         for (var i = 0; i < order.Length; i++)
         {
             var same = i > 0 && string.Equals(keys[order[i]], keys[order[i - 1]], StringComparison.Ordinal);
@@ -207,8 +213,25 @@ public static class RollupCalculator
         return new ProjectMembers(of, rank);
     }
 
-    /// <summary>A project's part in rollups: money already rounded to the cent.</summary>
-    private sealed record Member(string Id, string Currency, bool Active, Rag Rag, decimal? Score, decimal Budget, decimal Eac, decimal Vac, bool WithoutEac);
+    /// <summary>A project's part in rollups (<see cref="Counts"/> false: it does not count), money rounded to the cent.</summary>
+    private readonly record struct Member(bool Counts, string Id, string Currency, bool Active, Rag Rag, decimal? Score, decimal Budget, decimal Eac, decimal Vac, bool WithoutEac)
+    {
+        public static Member Of(Project p, ProjectHealth h)
+        {
+            var ev = h.EarnedValue;
+            return new Member(
+                true,
+                p.Id,
+                p.Currency,
+                p.IsActive,
+                h.Rag,
+                h.Score,
+                Money.Round(ev.Bac) ?? 0m,
+                Money.Round(ev.Eac) ?? 0m,
+                ev.Eac is not null ? Money.Round(ev.Bac!.Value) - Money.Round(ev.Eac.Value) : 0m,
+                ev.Eac is null);
+        }
+    }
 
     /// <summary>The projects that count in rollups, by link number, with their rank by code.</summary>
     private sealed class ProjectMembers
@@ -216,14 +239,14 @@ public static class RollupCalculator
         private readonly int[] _rank;
         private readonly Comparison<int> _byCode;
 
-        public ProjectMembers(Member?[] of, int[] rank)
+        public ProjectMembers(Member[] of, int[] rank)
         {
             Of = of;
             _rank = rank;
             _byCode = (a, b) => _rank[a].CompareTo(_rank[b]);
         }
 
-        public Member?[] Of { get; }
+        public Member[] Of { get; }
 
         /// <summary>Sorts by project code the way <c>List.Sort</c> with an ordinal code comparison does (same algorithm, same comparisons).</summary>
         public void SortByCode(List<int> found) => found.Sort(_byCode);
@@ -233,7 +256,7 @@ public static class RollupCalculator
             var ids = new string[found.Count];
             for (var i = 0; i < ids.Length; i++)
             {
-                ids[i] = Of[found[i]]!.Id;
+                ids[i] = Of[found[i]].Id;
             }
 
             return ids;
@@ -249,7 +272,7 @@ public static class RollupCalculator
             var worst = Rag.Green;
             foreach (var p in found)
             {
-                worst = worst.Worst(Of[p]!.Rag);
+                worst = worst.Worst(Of[p].Rag);
             }
 
             return worst;
@@ -260,7 +283,7 @@ public static class RollupCalculator
             decimal? lowest = null;
             foreach (var p in found)
             {
-                if (Of[p]!.Score is { } s && (lowest is null || s < lowest))
+                if (Of[p].Score is { } s && (lowest is null || s < lowest))
                 {
                     lowest = s;
                 }
@@ -269,14 +292,14 @@ public static class RollupCalculator
             return lowest;
         }
 
-        public List<CurrencyTotals> Totals(List<int> found, Scratch scratch)
+        public CurrencyTotals[] Totals(List<int> found, Scratch scratch)
         {
             // Few currencies per deal or company: a short list of running sums beats a dictionary here.
             var sums = scratch.Sums;
             sums.Clear();
             foreach (var p in found)
             {
-                var m = Of[p]!;
+                ref readonly var m = ref Of[p];
                 var index = 0;
                 while (index < sums.Count && !string.Equals(sums[index].Currency, m.Currency, StringComparison.Ordinal))
                 {
@@ -295,15 +318,21 @@ public static class RollupCalculator
                 }
             }
 
-            var totals = new List<CurrencyTotals>(sums.Count);
-            foreach (var t in sums)
+            if (sums.Count == 0)
             {
-                totals.Add(new CurrencyTotals(t.Currency, t.Projects, t.Budget, t.Eac, t.Vac, t.WithoutEac));
+                return [];
             }
 
-            if (totals.Count > 1)
+            var totals = new CurrencyTotals[sums.Count];
+            for (var i = 0; i < totals.Length; i++)
             {
-                totals.Sort((a, b) => string.CompareOrdinal(a.Currency, b.Currency));
+                var t = sums[i];
+                totals[i] = new CurrencyTotals(t.Currency, t.Projects, t.Budget, t.Eac, t.Vac, t.WithoutEac);
+            }
+
+            if (totals.Length > 1)
+            {
+                Array.Sort(totals, (a, b) => string.CompareOrdinal(a.Currency, b.Currency));
             }
 
             return totals;
