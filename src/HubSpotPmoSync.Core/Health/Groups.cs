@@ -6,14 +6,25 @@ internal sealed class Groups<T>
     private readonly T[] _items;
     private readonly int[] _starts;
 
-    /// <param name="groupOf">The group of an item; −1 leaves it out.</param>
-    public Groups(IReadOnlyList<T> items, int count, Func<T, int> groupOf)
+    /// <param name="keyOf">The key of an item.</param>
+    /// <param name="groups">The group of each key (an item whose key is missing is left out).</param>
+    public Groups(IReadOnlyList<T> items, int count, Func<T, string> keyOf, Dictionary<string, int> groups)
     {
         var group = new int[items.Count];
         _starts = new int[count + 1];
+        string? lastKey = null;
+        var last = -1;
         for (var i = 0; i < group.Length; i++)
         {
-            var g = groupOf(items[i]);
+            // Items usually come sorted by key: the same key as the last one needs no lookup.
+            var key = keyOf(items[i]);
+            if (!string.Equals(key, lastKey, StringComparison.Ordinal))
+            {
+                lastKey = key;
+                last = groups.TryGetValue(key, out var found) ? found : -1;
+            }
+
+            var g = last;
             group[i] = g;
             if (g >= 0)
             {

@@ -36,18 +36,32 @@ internal sealed class LinkIndex
         var to = new int[links.Count];
         Parallel.For(0, Kinds, k =>
         {
+            // The links of a record usually come together: the same id as the last one needs no lookup.
             var kind = (EntityKind)k;
+            string? lastId = null;
+            var last = -1;
+            int NumberOf(string id)
+            {
+                if (!string.Equals(id, lastId, StringComparison.Ordinal))
+                {
+                    lastId = id;
+                    last = Number(kind, id);
+                }
+
+                return last;
+            }
+
             for (var i = 0; i < links.Count; i++)
             {
                 var l = links[i];
                 if (l.From == kind)
                 {
-                    from[i] = Number(kind, l.FromId);
+                    from[i] = NumberOf(l.FromId);
                 }
 
                 if (l.To == kind)
                 {
-                    to[i] = Number(kind, l.ToId);
+                    to[i] = NumberOf(l.ToId);
                 }
             }
         });

@@ -68,8 +68,8 @@ public static class PortfolioHealthEvaluator
         Parallel.Invoke(
             () => Locate(entries, 0, half, byCode, day, entryProject),
             () => Locate(entries, half, entries.Count, byCode, day, entryProject),
-            () => milestones = new Groups<Milestone>(data.Milestones, count, m => byCode.TryGetValue(m.ProjectCode, out var i) ? i : -1),
-            () => snapshots = history is null ? null : new Groups<HealthSnapshot>(history as IReadOnlyList<HealthSnapshot> ?? [.. history], count, h => byId.TryGetValue(h.ProjectId, out var i) ? i : -1),
+            () => milestones = new Groups<Milestone>(data.Milestones, count, m => m.ProjectCode, byCode),
+            () => snapshots = history is null ? null : new Groups<HealthSnapshot>(history as IReadOnlyList<HealthSnapshot> ?? [.. history], count, h => h.ProjectId, byId),
             () => tickets = TicketLoads(model.Tickets, links!, rules.Tickets, asOf));
 
         var (actualCost, lastEntry) = Actuals(entries, entryProject, data.CostEntries, byCode, day, count);
@@ -126,10 +126,24 @@ public static class PortfolioHealthEvaluator
     /// <summary>The project number of each time entry in [from, to) dated on or before the day; −1 for the others.</summary>
     private static void Locate(IReadOnlyList<TimeEntry> entries, int from, int to, Dictionary<string, int> byCode, DateOnly day, int[] project)
     {
+        string? lastCode = null;
+        var last = -1;
         for (var e = from; e < to; e++)
         {
             var t = entries[e];
-            project[e] = t.Date <= day && byCode.TryGetValue(t.ProjectCode, out var i) ? i : -1;
+            if (t.Date > day)
+            {
+                project[e] = -1;
+                continue;
+            }
+
+            if (!string.Equals(t.ProjectCode, lastCode, StringComparison.Ordinal))
+            {
+                lastCode = t.ProjectCode;
+                last = byCode.TryGetValue(lastCode, out var i) ? i : -1;
+            }
+
+            project[e] = last;
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using HubSpotPmoSync.Core.Delivery;
@@ -12,7 +13,12 @@ namespace HubSpotPmoSync.Core.Health;
 public static class ProjectHealthCalculator
 {
     /// <summary>Staleness reasons by idle days, made once (most projects share a handful of values).</summary>
-    private static readonly string?[] IdleReasons = new string?[512];
+    private static readonly string?[] IdleReasons = new string?[StalenessKeys.Idle];
+
+    /// <summary>The statuses of projects no longer active (see <see cref="Project.IsActive"/>), and their staleness reasons.</summary>
+    private static readonly string[] NotActive = ["completed", "cancelled", "closed"];
+
+    private static readonly string[] NotApplicable = [.. NotActive.Select(s => "Staleness: not applicable (project " + s + ")")];
 
     /// <summary>Scores the project in <paramref name="input"/> as of <paramref name="asOf"/>.</summary>
     public static ProjectHealth Evaluate(ProjectHealthInput input, HealthRules rules, DateTimeOffset asOf)
@@ -50,30 +56,25 @@ public static class ProjectHealthCalculator
         var ev = EarnedValueCalculator.Of(project, milestones, actuals.ActualCost, day);
         var schedule = Schedule(project, milestones, ev, rules.Schedule, day);
         var budget = Budget(ev, rules.Budget);
-        var ticketScore = Tickets(tickets);
         var staleness = Staleness(project, actuals.LastTimeEntry, rules.Staleness, asOf, day);
 
-        // Which factors have data picks the precomputed weights (16 combinations).
-        var mask = (schedule.Score is null ? 0 : 1) | (budget.Score is null ? 0 : 2) | (ticketScore.Score is null ? 0 : 4) | (staleness.Score is null ? 0 : 8);
+        // Which factors have data (tickets always have) picks the precomputed weights (16 combinations). The tickets and
+        // staleness results recur across projects: equal ones are shared.
+        var mask = (schedule.Score is null ? 0 : 1) | (budget.Score is null ? 0 : 2) | 4 | (staleness.Score is null ? 0 : 8);
         var weights = tables.Weights(mask);
-        var factors = new FactorResult[4];
+        var factors = new FactorResult[]
+        {
+            tables.Create(HealthFactor.Schedule, mask, schedule),
+            tables.Create(HealthFactor.Budget, mask, budget),
+            tables.Tickets(mask, tickets),
+            tables.Staleness(mask, staleness),
+        };
         var total = 0m;
         FactorResult? worst = null;
         var worstLost = 0m;
-        for (var i = 0; i < factors.Length; i++)
+        foreach (var f in factors)
         {
-            var raw = i switch
-            {
-                0 => schedule,
-                1 => budget,
-                2 => ticketScore,
-                _ => staleness,
-            };
-            var effective = weights.Effective[i];
-            var contribution = raw.Score is { } s ? s * effective : 0m;
-            total += contribution;
-            var f = new FactorResult((HealthFactor)i, raw.Score is not null, raw.Score, rules.WeightOf((HealthFactor)i), effective, contribution, raw.Reason);
-            factors[i] = f;
+            total += f.Contribution;
 
             // The factor losing the most weighted points; ties go to the first in factor order.
             var lost = f.PointsLost;
@@ -229,7 +230,8 @@ public static class ProjectHealthCalculator
         return new FactorScore(Clamp(lowest ?? throw new InvalidOperationException("Sequence contains no elements")), reason);
     }
 
-    private static FactorScore Tickets(TicketSummary tickets)
+    /// <summary>The tickets factor of a summary (tickets always have data).</summary>
+    internal static FactorScore Tickets(TicketSummary tickets)
     {
         if (tickets.Count == 0)
         {
@@ -259,7 +261,10 @@ public static class ProjectHealthCalculator
     {
         if (!project.IsActive)
         {
-            return new FactorScore(null, "Staleness: not applicable (project " + project.Status + ")");
+            var known = Array.IndexOf(NotActive, project.Status);
+            return known >= 0
+                ? new FactorScore(null, NotApplicable[known], StalenessKeys.NotActive + known)
+                : new FactorScore(null, "Staleness: not applicable (project " + project.Status + ")");
         }
 
         DateOnly? last = lastEntry;
@@ -278,13 +283,13 @@ public static class ProjectHealthCalculator
             }
             else
             {
-                return new FactorScore(null, "Staleness: no data (no time entry or update yet)");
+                return new FactorScore(null, "Staleness: no data (no time entry or update yet)", StalenessKeys.NoData);
             }
         }
 
         var idle = day.DayNumber - last.Value.DayNumber;
         var score = Linear(idle, rules.GoodWithinDays, rules.BadAfterDays);
-        return new FactorScore(Clamp(score), IdleReason(idle));
+        return new FactorScore(Clamp(score), IdleReason(idle), idle >= 0 && idle < StalenessKeys.Idle ? idle : -1);
     }
 
     private static string IdleReason(int idle)
@@ -307,8 +312,8 @@ public static class ProjectHealthCalculator
 
     private static decimal Clamp(decimal score) => Math.Clamp(score, 0m, 100m);
 
-    /// <summary>One factor's score (null without data) and reason.</summary>
-    private readonly record struct FactorScore(decimal? Score, string Reason);
+    /// <summary>One factor's score (null without data) and reason; <paramref name="Key"/> (≥ 0) names a recurring pair.</summary>
+    internal readonly record struct FactorScore(decimal? Score, string Reason, int Key = -1);
 }
 
 /// <summary>What one ticket adds to the tickets factor as of a moment (nothing unless it is open, HIGH or URGENT).</summary>
@@ -360,6 +365,8 @@ internal struct TicketSummary
 internal sealed class ScoringTables
 {
     private readonly FactorWeightsFor[] _weights = new FactorWeightsFor[16];
+    private readonly ConcurrentDictionary<TicketKey, FactorResult> _tickets = new();
+    private readonly FactorResult?[]?[] _staleness = new FactorResult?[]?[16];
 
     public ScoringTables(HealthRules rules)
     {
@@ -396,6 +403,60 @@ internal sealed class ScoringTables
 
     /// <summary>The weights when the factors in <paramref name="mask"/> (bit = factor number) have data.</summary>
     public FactorWeightsFor Weights(int mask) => _weights[mask];
+
+    /// <summary>A factor's result with the weights of <paramref name="mask"/>.</summary>
+    public FactorResult Create(HealthFactor factor, int mask, ProjectHealthCalculator.FactorScore raw)
+    {
+        var effective = _weights[mask].Effective[(int)factor];
+        return new FactorResult(factor, raw.Score is not null, raw.Score, Rules.WeightOf(factor), effective, raw.Score is { } s ? s * effective : 0m, raw.Reason);
+    }
+
+    /// <summary>The tickets factor: one shared result per summary (count, urgent, oldest, penalty to the bit) and mask.</summary>
+    public FactorResult Tickets(int mask, TicketSummary tickets)
+    {
+        var key = new TicketKey(mask, tickets.Count, tickets.Urgent, tickets.Oldest, DecimalBits.Of(tickets.Penalty));
+        if (_tickets.TryGetValue(key, out var shared))
+        {
+            return shared;
+        }
+
+        return _tickets.GetOrAdd(key, Create(HealthFactor.Tickets, mask, ProjectHealthCalculator.Tickets(tickets)));
+    }
+
+    /// <summary>The staleness factor: shared per key (idle days, no data, not active) and mask.</summary>
+    public FactorResult Staleness(int mask, ProjectHealthCalculator.FactorScore raw)
+    {
+        if (raw.Key < 0)
+        {
+            return Create(HealthFactor.Staleness, mask, raw);
+        }
+
+        // A race makes two equal results; either may be kept.
+        var byKey = _staleness[mask] ??= new FactorResult?[StalenessKeys.Count];
+        return byKey[raw.Key] ??= Create(HealthFactor.Staleness, mask, raw);
+    }
+
+    private readonly record struct TicketKey(int Mask, int Count, int Urgent, int Oldest, DecimalBits Penalty);
+}
+
+/// <summary>The keys of recurring staleness results: idle days 0–511, then no data, then the three inactive statuses.</summary>
+internal static class StalenessKeys
+{
+    public const int Idle = 512;
+    public const int NoData = Idle;
+    public const int NotActive = NoData + 1;
+    public const int Count = NotActive + 3;
+}
+
+/// <summary>A decimal's exact representation (value and scale), for keys where 1.0 and 1.00 must differ.</summary>
+internal readonly record struct DecimalBits(int Lo, int Mid, int Hi, int Flags)
+{
+    public static DecimalBits Of(decimal value)
+    {
+        Span<int> bits = stackalloc int[4];
+        decimal.GetBits(value, bits);
+        return new DecimalBits(bits[0], bits[1], bits[2], bits[3]);
+    }
 }
 
 /// <summary>Effective weights by factor, whether they weigh enough for a score, and the reason when they do not.</summary>
