@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using HubSpotPmoSync.Core.Delivery;
 
 namespace HubSpotPmoSync.Core.EarnedValue;
@@ -50,8 +51,13 @@ public static class EarnedValueCalculator
     {
         ArgumentNullException.ThrowIfNull(project);
         ArgumentNullException.ThrowIfNull(milestones);
+        return Of(project, milestones as Milestone[] ?? [.. milestones], actualCost, asOf);
+    }
 
-        var notes = new Dictionary<EarnedValueFigure, string>(4);
+    /// <summary>Computes the figures of a project from its milestones and an actual cost already summed up to <paramref name="asOf"/>.</summary>
+    internal static EarnedValueResult Of(Project project, ReadOnlySpan<Milestone> milestones, decimal actualCost, DateOnly asOf)
+    {
+        var notes = default(NoteSet);
         var totalWeight = 0m;
         var plannedWeight = 0m;
         var earnedWeight = 0m;
@@ -86,11 +92,11 @@ public static class EarnedValueCalculator
 
         if (bac is null)
         {
-            notes[EarnedValueFigure.Bac] = "no budget set on the project";
+            notes.Add(EarnedValueFigure.Bac, 1);
         }
         else if (bac < 0m)
         {
-            notes[EarnedValueFigure.Bac] = "the budget is negative";
+            notes.Add(EarnedValueFigure.Bac, 2);
             bac = null;
         }
 
@@ -114,16 +120,14 @@ public static class EarnedValueCalculator
                 }
                 else
                 {
-                    notes[EarnedValueFigure.Pv] = project.StartDate is null || project.DueDate is null
-                        ? "no milestones and no start and due date to plan against"
-                        : "the due date is before the start date";
+                    notes.Add(EarnedValueFigure.Pv, project.StartDate is null || project.DueDate is null ? 1 : 2);
                 }
             }
         }
         else
         {
-            notes[EarnedValueFigure.Pv] = "no budget to plan";
-            notes[EarnedValueFigure.Ev] = "no budget to earn";
+            notes.Add(EarnedValueFigure.Pv, 3);
+            notes.Add(EarnedValueFigure.Ev, 1);
         }
 
         decimal? cpi = null;
@@ -135,30 +139,30 @@ public static class EarnedValueCalculator
             }
             else
             {
-                notes[EarnedValueFigure.Cpi] = "no actual cost booked yet";
+                notes.Add(EarnedValueFigure.Cpi, 1);
             }
         }
         else
         {
-            notes[EarnedValueFigure.Cpi] = "no earned value";
+            notes.Add(EarnedValueFigure.Cpi, 2);
         }
 
         decimal? spi = null;
         if (plannedNum is null)
         {
-            notes[EarnedValueFigure.Spi] = "no plan: no milestones, no start and due date";
+            notes.Add(EarnedValueFigure.Spi, 1);
         }
         else if (plannedNum.Value > 0m)
         {
             spi = earnedNum * plannedDen / (earnedDen * plannedNum.Value);
             if (bac is null)
             {
-                notes[EarnedValueFigure.Spi] = "from percent earned over percent planned (no budget)";
+                notes.Add(EarnedValueFigure.Spi, 2);
             }
         }
         else
         {
-            notes[EarnedValueFigure.Spi] = "nothing planned by this date yet";
+            notes.Add(EarnedValueFigure.Spi, 3);
         }
 
         decimal? eac = null;
@@ -169,7 +173,7 @@ public static class EarnedValueCalculator
         }
         else
         {
-            notes[EarnedValueFigure.Eac] = cpi is null ? "no cost performance index" : "nothing earned for the cost booked (CPI 0)";
+            notes.Add(EarnedValueFigure.Eac, cpi is null ? 1 : 2);
         }
 
         decimal? tcpi = null;
@@ -182,15 +186,15 @@ public static class EarnedValueCalculator
             }
             else
             {
-                notes[EarnedValueFigure.Tcpi] = "the budget is already spent";
+                notes.Add(EarnedValueFigure.Tcpi, 1);
             }
         }
         else
         {
-            notes[EarnedValueFigure.Tcpi] = "no budget or earned value";
+            notes.Add(EarnedValueFigure.Tcpi, 2);
         }
 
-        return new EarnedValueResult(project.Currency, asOf, bac, pv, ev, actualCost, pvMethod, evMethod, notes)
+        return new EarnedValueResult(project.Currency, asOf, bac, pv, ev, actualCost, pvMethod, evMethod, notes.ToDictionary())
         {
             Cpi = cpi,
             Spi = spi,
@@ -240,5 +244,52 @@ public static class EarnedValueCalculator
         }
 
         return elapsed >= totalDays ? 1m : (decimal)elapsed / totalDays;
+    }
+
+    /// <summary>
+    /// The notes of one result as a number: which text, if any, explains each figure (two bits per figure). Results
+    /// with the same notes share one read-only dictionary, so a portfolio run allocates none per project. The
+    /// dictionary lists the notes in <see cref="EarnedValueFigure"/> order, the order the calculator finds them in.
+    /// </summary>
+    private struct NoteSet
+    {
+        /// <summary>The texts per figure, in <see cref="EarnedValueFigure"/> order; a note is its figure's text number 1–3.</summary>
+        private static readonly string[][] Texts =
+        [
+            ["no budget set on the project", "the budget is negative"],
+            ["no milestones and no start and due date to plan against", "the due date is before the start date", "no budget to plan"],
+            ["no budget to earn"],
+            ["no actual cost booked yet", "no earned value"],
+            ["no plan: no milestones, no start and due date", "from percent earned over percent planned (no budget)", "nothing planned by this date yet"],
+            ["no cost performance index", "nothing earned for the cost booked (CPI 0)"],
+            ["the budget is already spent", "no budget or earned value"],
+        ];
+
+        private static readonly IReadOnlyDictionary<EarnedValueFigure, string>?[] Shared = new IReadOnlyDictionary<EarnedValueFigure, string>?[1 << (2 * 7)];
+
+        private int _key;
+
+        public void Add(EarnedValueFigure figure, int text) => _key |= text << (2 * (int)figure);
+
+        public readonly IReadOnlyDictionary<EarnedValueFigure, string> ToDictionary()
+        {
+            // A race builds two equal dictionaries; either may be kept.
+            return Shared[_key] ??= Create(_key);
+        }
+
+        private static ReadOnlyDictionary<EarnedValueFigure, string> Create(int key)
+        {
+            var notes = new Dictionary<EarnedValueFigure, string>(4);
+            for (var figure = 0; figure < Texts.Length; figure++)
+            {
+                var text = (key >> (2 * figure)) & 3;
+                if (text > 0)
+                {
+                    notes[(EarnedValueFigure)figure] = Texts[figure][text - 1];
+                }
+            }
+
+            return new ReadOnlyDictionary<EarnedValueFigure, string>(notes);
+        }
     }
 }

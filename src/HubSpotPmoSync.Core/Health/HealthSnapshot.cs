@@ -17,6 +17,19 @@ public sealed record HealthSnapshot(
     string Currency,
     string TopReason)
 {
+    /// <summary>The snapshots of a scoring run, one per project, in the portfolio's order.</summary>
+    public static HealthSnapshot[] Of(PortfolioHealth portfolio, DateTimeOffset runAt)
+    {
+        ArgumentNullException.ThrowIfNull(portfolio);
+        var snapshots = new HealthSnapshot[portfolio.Projects.Count];
+        for (var i = 0; i < snapshots.Length; i++)
+        {
+            snapshots[i] = From(portfolio.Projects[i], runAt);
+        }
+
+        return snapshots;
+    }
+
     /// <summary>The snapshot of a freshly evaluated project.</summary>
     public static HealthSnapshot From(ProjectHealth health, DateTimeOffset runAt)
     {

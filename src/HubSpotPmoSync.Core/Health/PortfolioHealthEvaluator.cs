@@ -8,6 +8,9 @@ public sealed record PortfolioHealth(DateTimeOffset AsOf, IReadOnlyList<ProjectH
     /// <summary>The link index built while scoring, reused by rollups and reports over the same snapshot.</summary>
     internal LinkIndex? Links { get; init; }
 
+    /// <summary>The projects as scored (for rollups over the same snapshot), when this result came from the evaluator.</summary>
+    internal ScoredProjects? Scored { get; init; }
+
     /// <summary>The projects keyed by their HubSpot id.</summary>
     public IReadOnlyDictionary<string, ProjectHealth> ById() => Projects.ToDictionary(p => p.ProjectId, StringComparer.Ordinal);
 }
@@ -18,6 +21,11 @@ public sealed record PortfolioHealth(DateTimeOffset AsOf, IReadOnlyList<ProjectH
 /// and runs <see cref="ProjectHealthCalculator"/>; with history, sets each project's trend.
 /// Archived projects are left out. The result is ordered by project code.
 /// </summary>
+/// <remarks>
+/// Everything is grouped by project once, up front (time entries, milestones and snapshots by a project number,
+/// links as numbers, each ticket's weight worked out once), so scoring a project scans nothing else and allocates
+/// only its result. Projects are scored in parallel into fixed slots: the result does not depend on the threads.
+/// </remarks>
 public static class PortfolioHealthEvaluator
 {
     public static PortfolioHealth Evaluate(
@@ -31,119 +39,235 @@ public static class PortfolioHealthEvaluator
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(rules);
 
-        var links = new LinkIndex(model.Links);
         var day = DateOnly.FromDateTime(asOf.UtcDateTime);
-        var projects = model.Projects.Where(p => !p.Archived).OrderBy(p => p.Code, StringComparer.Ordinal).ThenBy(p => p.Id, StringComparer.Ordinal).ToArray();
+        LinkIndex? links = null;
+        Project[]? projects = null;
+        Parallel.Invoke(() => links = LinkIndex.Of(model), () => projects = Sorted(model.Projects));
+        var count = projects!.Length;
 
-        // Sum time and costs per project in one pass over the entries (no per-project lists): this is most of the work.
-        var indexByCode = new Dictionary<string, int>(projects.Length, StringComparer.OrdinalIgnoreCase);
-        for (var i = 0; i < projects.Length; i++)
+        // Project numbers (positions in code order). Time, costs and milestones name a project by code (ignoring case),
+        // snapshots by id; a project sharing its code or id with an earlier one reads that one's group.
+        var byCode = new Dictionary<string, int>(count, StringComparer.OrdinalIgnoreCase);
+        var byId = new Dictionary<string, int>(count, StringComparer.Ordinal);
+        var codeGroup = new int[count];
+        var idGroup = new int[count];
+        var uniqueIds = true;
+        for (var i = 0; i < count; i++)
         {
-            indexByCode.TryAdd(projects[i].Code, i);
+            codeGroup[i] = byCode.TryAdd(projects[i].Code, i) ? i : byCode[projects[i].Code];
+            idGroup[i] = byId.TryAdd(projects[i].Id, i) ? i : byId[projects[i].Id];
+            uniqueIds &= idGroup[i] == i;
         }
 
-        var actualCost = new decimal[projects.Length];
-        var lastEntry = new int[projects.Length];
-        foreach (var t in data.TimeEntries)
+        var entries = data.TimeEntries;
+        var entryProject = new int[entries.Count];
+        Groups<Milestone>? milestones = null;
+        Groups<HealthSnapshot>? snapshots = null;
+        TicketLoad[]? tickets = null;
+        var half = entries.Count / 2;
+        Parallel.Invoke(
+            () => Locate(entries, 0, half, byCode, day, entryProject),
+            () => Locate(entries, half, entries.Count, byCode, day, entryProject),
+            () => milestones = new Groups<Milestone>(data.Milestones, count, m => m.ProjectCode, byCode),
+            () => snapshots = history is null ? null : new Groups<HealthSnapshot>(history as IReadOnlyList<HealthSnapshot> ?? [.. history], count, h => h.ProjectId, byId),
+            () => tickets = TicketLoads(model.Tickets, links!, rules.Tickets, asOf));
+
+        var (actualCost, lastEntry) = Actuals(entries, entryProject, data.CostEntries, byCode, day, count);
+        var tables = new ScoringTables(rules);
+        var results = new ProjectHealth[count];
+        var linkNumbers = new int[count];
+        Partitioned.For(count, () => new Scratch(links!), (i, scratch) =>
         {
-            if (t.Date <= day && indexByCode.TryGetValue(t.ProjectCode, out var i))
+            var p = projects[i];
+            var number = linkNumbers[i] = links!.IndexOf(EntityKind.Project, p.Id);
+            var summary = TicketsOf(number, links, tickets!, scratch, i + 1);
+            var actuals = new ProjectActuals(actualCost[i], lastEntry[i] == 0 ? null : DateOnly.FromDayNumber(lastEntry[i] - 1));
+            var past = snapshots is null ? [] : snapshots[idGroup[i]];
+            results[i] = ProjectHealthCalculator.Evaluate(p, milestones![codeGroup[i]], summary, actuals, past, tables, asOf);
+        });
+
+        return new PortfolioHealth(asOf, results)
+        {
+            Links = links,
+            Scored = new ScoredProjects(model.Projects, projects, linkNumbers, results, uniqueIds),
+        };
+    }
+
+    /// <summary>The projects that are not archived, by code, then id (ordinal).</summary>
+    private static Project[] Sorted(IReadOnlyList<Project> all)
+    {
+        var live = new List<Project>(all.Count);
+        foreach (var p in all)
+        {
+            if (!p.Archived)
             {
-                actualCost[i] += t.Hours * t.CostRate;
-                lastEntry[i] = Math.Max(lastEntry[i], t.Date.DayNumber + 1);
+                live.Add(p);
             }
         }
 
-        foreach (var c in data.CostEntries)
+        var codes = new string[live.Count];
+        var ids = new string[live.Count];
+        for (var i = 0; i < codes.Length; i++)
         {
-            if (c.Date <= day && indexByCode.TryGetValue(c.ProjectCode, out var i))
+            codes[i] = live[i].Code;
+            ids[i] = live[i].Id;
+        }
+
+        var order = OrdinalOrder.Of(codes, ids);
+        var sorted = new Project[order.Length];
+        for (var i = 0; i < order.Length; i++)
+        {
+            sorted[i] = live[order[i]];
+        }
+
+        return sorted;
+    }
+
+    /// <summary>The project number of each time entry in [from, to) dated on or before the day; −1 for the others.</summary>
+    private static void Locate(IReadOnlyList<TimeEntry> entries, int from, int to, Dictionary<string, int> byCode, DateOnly day, int[] project)
+    {
+        string? lastCode = null;
+        var last = -1;
+        for (var e = from; e < to; e++)
+        {
+            var t = entries[e];
+            if (t.Date > day)
+            {
+                project[e] = -1;
+                continue;
+            }
+
+            if (!string.Equals(t.ProjectCode, lastCode, StringComparison.Ordinal))
+            {
+                lastCode = t.ProjectCode;
+                last = byCode.TryGetValue(lastCode, out var i) ? i : -1;
+            }
+
+            project[e] = last;
+        }
+    }
+
+    /// <summary>
+    /// Actual cost (time entries in their order, then cost entries) and the last time entry's day + 1 (0: none) per
+    /// project. The projects are split into contiguous ranges summed in parallel, each project's sum in entry order.
+    /// </summary>
+    private static (decimal[] ActualCost, int[] LastEntry) Actuals(
+        IReadOnlyList<TimeEntry> entries,
+        int[] entryProject,
+        IReadOnlyList<CostEntry> costs,
+        Dictionary<string, int> byCode,
+        DateOnly day,
+        int count)
+    {
+        var actualCost = new decimal[count];
+        var lastEntry = new int[count];
+        var ranges = Math.Clamp(Environment.ProcessorCount, 1, 8);
+        Parallel.For(0, ranges, r =>
+        {
+            var low = (int)((long)count * r / ranges);
+            var high = (int)((long)count * (r + 1) / ranges);
+            for (var e = 0; e < entryProject.Length; e++)
+            {
+                var i = entryProject[e];
+                if (i >= low && i < high)
+                {
+                    var t = entries[e];
+                    actualCost[i] += t.Hours * t.CostRate;
+                    lastEntry[i] = Math.Max(lastEntry[i], t.Date.DayNumber + 1);
+                }
+            }
+        });
+
+        foreach (var c in costs)
+        {
+            if (c.Date <= day && byCode.TryGetValue(c.ProjectCode, out var i))
             {
                 actualCost[i] += c.Amount;
             }
         }
 
-        var milestones = new Dictionary<string, List<Milestone>>(StringComparer.OrdinalIgnoreCase);
-        foreach (var m in data.Milestones)
-        {
-            if (!milestones.TryGetValue(m.ProjectCode, out var list))
-            {
-                list = [];
-                milestones[m.ProjectCode] = list;
-            }
-
-            list.Add(m);
-        }
-
-        var tickets = new Dictionary<string, Ticket>(model.Tickets.Count, StringComparer.Ordinal);
-        foreach (var t in model.Tickets)
-        {
-            tickets[t.Id] = t;
-        }
-
-        var historyByProject = history?.GroupBy(h => h.ProjectId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
-        var results = new ProjectHealth[projects.Length];
-
-        // Each project is independent; the result does not depend on the order or the partitioning.
-        Parallel.For(0, projects.Length, i =>
-        {
-            var p = projects[i];
-            var actuals = new ProjectActuals(actualCost[i], lastEntry[i] == 0 ? null : DateOnly.FromDayNumber(lastEntry[i] - 1));
-            var health = ProjectHealthCalculator.Evaluate(p, milestones.GetValueOrDefault(p.Code) ?? [], TicketsOf(p, links, tickets), actuals, rules, asOf);
-            if (historyByProject is not null)
-            {
-                var past = historyByProject.GetValueOrDefault(p.Id) ?? [];
-                health = health with { Trend = HealthTrendCalculator.Trend(health.Score, past, asOf, rules.Trend) };
-            }
-
-            results[i] = health;
-        });
-
-        return new PortfolioHealth(asOf, results) { Links = links };
+        return (actualCost, lastEntry);
     }
 
-    internal static IReadOnlyList<Ticket> TicketsOf(Project project, LinkIndex links, Dictionary<string, Ticket> tickets)
+    /// <summary>What each ticket (by its link number) adds to a tickets factor; a ticket id given twice: the last one.</summary>
+    private static TicketLoad[] TicketLoads(IReadOnlyList<Ticket> tickets, LinkIndex links, TicketRules rules, DateTimeOffset asOf)
     {
-        var direct = links.Linked(EntityKind.Project, project.Id, EntityKind.Ticket);
-        IReadOnlyList<string> companies = links.Linked(EntityKind.Project, project.Id, EntityKind.Company);
-        if (companies.Count == 0)
+        var loads = new TicketLoad[links.Count(EntityKind.Ticket)];
+        foreach (var t in tickets)
         {
-            var viaDeals = new List<string>();
-            foreach (var d in links.Linked(EntityKind.Project, project.Id, EntityKind.Deal))
+            var n = links.IndexOf(EntityKind.Ticket, t.Id);
+            if (n >= 0)
             {
-                foreach (var c in links.Linked(EntityKind.Deal, d, EntityKind.Company))
+                loads[n] = TicketLoad.Of(t, rules, asOf);
+            }
+        }
+
+        return loads;
+    }
+
+    /// <summary>
+    /// The tickets of a project (by its link number), each once: those linked to it, then those of its companies (the
+    /// companies linked to it, else those of its deals, in the order found).
+    /// </summary>
+    private static TicketSummary TicketsOf(int project, LinkIndex links, TicketLoad[] loads, Scratch scratch, int stamp)
+    {
+        var summary = default(TicketSummary);
+        if (project < 0)
+        {
+            return summary;
+        }
+
+        void Take(ReadOnlySpan<int> tickets, ref TicketSummary summary)
+        {
+            foreach (var t in tickets)
+            {
+                if (scratch.Tickets[t] != stamp)
                 {
-                    if (!viaDeals.Contains(c, StringComparer.Ordinal))
-                    {
-                        viaDeals.Add(c);
-                    }
+                    scratch.Tickets[t] = stamp;
+                    summary.Add(loads[t]);
                 }
             }
-
-            companies = viaDeals;
         }
 
-        List<Ticket>? list = null;
-        HashSet<string>? seen = null;
-        void Take(string id)
+        Take(links.Linked(EntityKind.Project, project, EntityKind.Ticket), ref summary);
+        var companies = links.Linked(EntityKind.Project, project, EntityKind.Company);
+        if (!companies.IsEmpty)
         {
-            if (tickets.TryGetValue(id, out var t) && (seen ??= new HashSet<string>(StringComparer.Ordinal)).Add(id))
+            foreach (var c in companies)
             {
-                (list ??= []).Add(t);
+                Take(links.Linked(EntityKind.Company, c, EntityKind.Ticket), ref summary);
+            }
+
+            return summary;
+        }
+
+        foreach (var d in links.Linked(EntityKind.Project, project, EntityKind.Deal))
+        {
+            foreach (var c in links.Linked(EntityKind.Deal, d, EntityKind.Company))
+            {
+                if (scratch.Companies[c] != stamp)
+                {
+                    scratch.Companies[c] = stamp;
+                    Take(links.Linked(EntityKind.Company, c, EntityKind.Ticket), ref summary);
+                }
             }
         }
 
-        foreach (var id in direct)
-        {
-            Take(id);
-        }
+        return summary;
+    }
 
-        foreach (var c in companies)
-        {
-            foreach (var id in links.Linked(EntityKind.Company, c, EntityKind.Ticket))
-            {
-                Take(id);
-            }
-        }
+    /// <summary>One thread's marks of the tickets and companies already counted for a project (by the project's stamp).</summary>
+    private sealed class Scratch(LinkIndex links)
+    {
+        public int[] Tickets { get; } = new int[links.Count(EntityKind.Ticket)];
 
-        return (IReadOnlyList<Ticket>?)list ?? [];
+        public int[] Companies { get; } = new int[links.Count(EntityKind.Company)];
     }
 }
+
+/// <summary>
+/// The projects of an evaluation, position by position with its results: the project, its link number (−1 without
+/// links), and whether the ids are unique. Lets the rollups skip looking projects up again.
+/// </summary>
+/// <param name="Source">The model's project list the evaluation read.</param>
+internal sealed record ScoredProjects(IReadOnlyList<Project> Source, Project[] Projects, int[] LinkNumbers, ProjectHealth[] Results, bool UniqueIds);

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using HubSpotPmoSync.Core.Delivery;
 using HubSpotPmoSync.Core.EarnedValue;
 
@@ -10,6 +12,14 @@ namespace HubSpotPmoSync.Core.Health;
 /// </summary>
 public static class ProjectHealthCalculator
 {
+    /// <summary>Staleness reasons by idle days, made once (most projects share a handful of values).</summary>
+    private static readonly string?[] IdleReasons = new string?[StalenessKeys.Idle];
+
+    /// <summary>The statuses of projects no longer active (see <see cref="Project.IsActive"/>), and their staleness reasons.</summary>
+    private static readonly string[] NotActive = ["completed", "cancelled", "closed"];
+
+    private static readonly string[] NotApplicable = [.. NotActive.Select(s => "Staleness: not applicable (project " + s + ")")];
+
     /// <summary>Scores the project in <paramref name="input"/> as of <paramref name="asOf"/>.</summary>
     public static ProjectHealth Evaluate(ProjectHealthInput input, HealthRules rules, DateTimeOffset asOf)
     {
@@ -18,88 +28,76 @@ public static class ProjectHealthCalculator
 
         var day = DateOnly.FromDateTime(asOf.UtcDateTime);
         var actuals = ProjectActuals.From(input.TimeEntries, input.CostEntries, day);
-        return Evaluate(input.Project, input.Milestones, input.Tickets, actuals, rules, asOf);
-    }
-
-    /// <summary>Scores a project whose time and costs are already summed up to the as-of day.</summary>
-    internal static ProjectHealth Evaluate(
-        Project project,
-        IReadOnlyList<Milestone> milestones,
-        IReadOnlyList<Ticket> tickets,
-        ProjectActuals actuals,
-        HealthRules rules,
-        DateTimeOffset asOf)
-    {
-        var day = DateOnly.FromDateTime(asOf.UtcDateTime);
-        var ev = EarnedValueCalculator.Compute(project, milestones, actuals.ActualCost, day);
-        var raw = new (HealthFactor Factor, decimal? Score, string Reason)[]
+        var tickets = default(TicketSummary);
+        foreach (var t in input.Tickets)
         {
-            Schedule(project, milestones, ev, rules.Schedule, day),
-            Budget(ev, rules.Budget),
-            Tickets(tickets, rules.Tickets, asOf),
-            Staleness(project, actuals.LastTimeEntry, rules.Staleness, asOf, day),
-        };
-
-        return Combine(project, raw, ev, rules, asOf);
-    }
-
-    private static ProjectHealth Combine(
-        Project project,
-        (HealthFactor Factor, decimal? Score, string Reason)[] raw,
-        EarnedValueResult ev,
-        HealthRules rules,
-        DateTimeOffset asOf)
-    {
-        var dataWeight = 0m;
-        foreach (var (factor, score, _) in raw)
-        {
-            if (score is not null)
-            {
-                dataWeight += rules.WeightOf(factor);
-            }
+            tickets.Add(TicketLoad.Of(t, rules.Tickets, asOf));
         }
 
-        var factors = new FactorResult[raw.Length];
-        var i = 0;
-        var total = 0m;
-        foreach (var (factor, score, reason) in raw)
+        var milestones = input.Milestones as Milestone[] ?? [.. input.Milestones];
+        return Evaluate(input.Project, milestones, tickets, actuals, [], new ScoringTables(rules), asOf);
+    }
+
+    /// <summary>
+    /// Scores a project whose time and costs are summed up to the as-of day and whose tickets are summed up, with its
+    /// trend against <paramref name="history"/> (its earlier snapshots; none: unknown).
+    /// </summary>
+    internal static ProjectHealth Evaluate(
+        Project project,
+        ReadOnlySpan<Milestone> milestones,
+        TicketSummary tickets,
+        ProjectActuals actuals,
+        ReadOnlySpan<HealthSnapshot> history,
+        ScoringTables tables,
+        DateTimeOffset asOf)
+    {
+        var rules = tables.Rules;
+        var day = DateOnly.FromDateTime(asOf.UtcDateTime);
+        var ev = EarnedValueCalculator.Of(project, milestones, actuals.ActualCost, day);
+        var schedule = Schedule(project, milestones, ev, rules.Schedule, day);
+        var budget = Budget(ev, rules.Budget);
+        var staleness = Staleness(project, actuals.LastTimeEntry, rules.Staleness, asOf, day);
+
+        // Which factors have data (tickets always have) picks the precomputed weights (16 combinations). The tickets and
+        // staleness results recur across projects: equal ones are shared.
+        var mask = (schedule.Score is null ? 0 : 1) | (budget.Score is null ? 0 : 2) | 4 | (staleness.Score is null ? 0 : 8);
+        var weights = tables.Weights(mask);
+        var factors = new FactorResult[]
         {
-            var weight = rules.WeightOf(factor);
-            var effective = score is not null && dataWeight > 0m ? weight / dataWeight : 0m;
-            var contribution = score is { } s ? s * effective : 0m;
-            total += contribution;
-            factors[i++] = new FactorResult(factor, score is not null, score, weight, effective, contribution, reason);
+            tables.Create(HealthFactor.Schedule, mask, schedule),
+            tables.Create(HealthFactor.Budget, mask, budget),
+            tables.Tickets(mask, tickets),
+            tables.Staleness(mask, staleness),
+        };
+        var total = 0m;
+        FactorResult? worst = null;
+        var worstLost = 0m;
+        foreach (var f in factors)
+        {
+            total += f.Contribution;
+
+            // The factor losing the most weighted points; ties go to the first in factor order.
+            var lost = f.PointsLost;
+            if (f.HasData && lost > 0m && (worst is null || lost > worstLost))
+            {
+                worst = f;
+                worstLost = lost;
+            }
         }
 
         decimal? finalScore = null;
         var rag = Rag.Unknown;
-        if (dataWeight >= rules.Rag.MinimumDataWeight && dataWeight > 0m)
+        if (weights.Enough)
         {
             finalScore = Math.Round(total, 1, MidpointRounding.AwayFromZero);
             rag = finalScore >= rules.Rag.GreenMin ? Rag.Green : finalScore >= rules.Rag.AmberMin ? Rag.Amber : Rag.Red;
         }
 
-        string topReason;
-        if (finalScore is null)
+        var topReason = finalScore is null ? weights.UnknownReason : worst?.Reason ?? "On track";
+        return new ProjectHealth(project.Id, project.Code, project.Name, asOf, finalScore, rag, factors, ev, topReason)
         {
-            topReason = "Unknown: too little data (" + string.Join(", ", factors.Where(f => !f.HasData).Select(f => f.Factor.Name())) + " without data)";
-        }
-        else
-        {
-            // The factor losing the most weighted points; ties go to the first in factor order.
-            FactorResult? worst = null;
-            foreach (var f in factors)
-            {
-                if (f.HasData && f.PointsLost > 0m && (worst is null || f.PointsLost > worst.PointsLost))
-                {
-                    worst = f;
-                }
-            }
-
-            topReason = worst?.Reason ?? "On track";
-        }
-
-        return new ProjectHealth(project.Id, project.Code, project.Name, asOf, finalScore, rag, factors, ev, topReason);
+            Trend = HealthTrendCalculator.Trend(finalScore, history, asOf, rules.Trend),
+        };
     }
 
     /// <summary>Linear score: 100 at (or beyond) good, 0 at (or beyond) bad; works in both directions.</summary>
@@ -113,23 +111,35 @@ public static class ProjectHealthCalculator
         return value <= good ? 100m : value >= bad ? 0m : (bad - value) / (bad - good) * 100m;
     }
 
-    private static (HealthFactor, decimal?, string) Schedule(Project project, IReadOnlyList<Milestone> milestones, EarnedValueResult ev, ScheduleRules rules, DateOnly day)
+    private static FactorScore Schedule(Project project, ReadOnlySpan<Milestone> milestones, EarnedValueResult ev, ScheduleRules rules, DateOnly day)
     {
-        List<(string Name, int Days)>? overdue = null;
+        // Overdue items in order (milestones, then the due date); the worst is the first of the latest.
+        var overdue = 0;
+        string? worstName = null;
+        var worstDays = 0;
+        void Overdue(string name, int days)
+        {
+            if (overdue++ == 0 || days > worstDays)
+            {
+                worstName = name;
+                worstDays = days;
+            }
+        }
+
         foreach (var m in milestones)
         {
             var done = m.ActualDate is { } actual && actual <= day || m.PercentComplete >= 100m;
             var late = day.DayNumber - m.PlannedDate.DayNumber;
             if (!done && late > rules.OverdueGraceDays)
             {
-                (overdue ??= []).Add((m.Name, late));
+                Overdue(m.Name, late);
             }
         }
 
         if (project.IsActive && project.DueDate is { } due && project.PercentComplete < 100m)
         {
             var late = day.DayNumber - due.DayNumber;
-            var allMilestonesDone = milestones.Count > 0;
+            var allMilestonesDone = milestones.Length > 0;
             foreach (var m in milestones)
             {
                 allMilestonesDone &= m.PercentComplete >= 100m;
@@ -137,107 +147,102 @@ public static class ProjectHealthCalculator
 
             if (late > rules.OverdueGraceDays && !allMilestonesDone)
             {
-                (overdue ??= []).Add(("the due date", late));
+                Overdue("the due date", late);
             }
         }
 
-        overdue ??= [];
-
-        if (ev.Spi is null && overdue.Count == 0)
+        if (ev.Spi is null && overdue == 0)
         {
             var why = ev.Notes.TryGetValue(EarnedValueFigure.Spi, out var n) ? n : "no plan";
-            return (HealthFactor.Schedule, null, "Schedule: no data (" + why + ")");
+            return new FactorScore(null, "Schedule: no data (" + why + ")");
         }
 
         var score = ev.Spi is { } spi ? Linear(spi, rules.SpiGood, rules.SpiBad) : 100m;
-        score -= overdue.Count * rules.OverduePenalty;
-        var worst = overdue.Count > 0 ? overdue.MaxBy(o => o.Days) : default;
-        if (overdue.Count > 0 && worst.Days >= rules.OverdueRedDays)
+        score -= overdue * rules.OverduePenalty;
+        if (overdue > 0 && worstDays >= rules.OverdueRedDays)
         {
             score = 0m;
         }
 
-        var parts = new List<string>(2);
-        if (ev.Spi is { } s)
+        var spiText = ev.Spi is { } s ? string.Create(CultureInfo.InvariantCulture, $"SPI {Math.Round(s, 2, MidpointRounding.AwayFromZero):0.00}, ") : "";
+        var reason = overdue switch
         {
-            parts.Add("SPI " + F2(s));
-        }
-
-        parts.Add(overdue.Count switch
-        {
-            0 => "no milestone overdue",
-            1 => $"{worst.Name} overdue by {Days(worst.Days)}",
-            _ => $"{overdue.Count.ToString(CultureInfo.InvariantCulture)} milestones overdue (worst: {worst.Name}, {Days(worst.Days)})",
-        });
-        return (HealthFactor.Schedule, Clamp(score), "Schedule: " + string.Join(", ", parts));
+            0 => "Schedule: " + spiText + "no milestone overdue",
+            1 => string.Create(CultureInfo.InvariantCulture, $"Schedule: {spiText}{worstName} overdue by {worstDays} day{(worstDays == 1 ? "" : "s")}"),
+            _ => string.Create(CultureInfo.InvariantCulture, $"Schedule: {spiText}{overdue} milestones overdue (worst: {worstName}, {worstDays} day{(worstDays == 1 ? "" : "s")})"),
+        };
+        return new FactorScore(Clamp(score), reason);
     }
 
-    private static (HealthFactor, decimal?, string) Budget(EarnedValueResult ev, BudgetRules rules)
+    private static FactorScore Budget(EarnedValueResult ev, BudgetRules rules)
     {
         if (ev.Bac is not > 0m)
         {
-            return (HealthFactor.Budget, null, "Budget: no data (" + (ev.Notes.TryGetValue(EarnedValueFigure.Bac, out var n) ? n : "the budget is 0") + ")");
+            return new FactorScore(null, "Budget: no data (" + (ev.Notes.TryGetValue(EarnedValueFigure.Bac, out var n) ? n : "the budget is 0") + ")");
         }
 
         if (ev.Ac == 0m)
         {
-            return (HealthFactor.Budget, 100m, "Budget: no cost booked yet");
+            return new FactorScore(100m, "Budget: no cost booked yet");
         }
 
-        var scores = new List<decimal>(3);
-        var parts = new List<string>(3);
+        // The lowest of the scores that apply (the first of equal ones), and the parts of the reason in the same order.
+        decimal? lowest = null;
+        void Score(decimal score)
+        {
+            if (lowest is null || score < lowest.Value)
+            {
+                lowest = score;
+            }
+        }
+
+        var handler = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, stackalloc char[160]);
+        handler.AppendLiteral("Budget: ");
+        var parts = 0;
         if (ev.Cpi is { } cpi)
         {
-            scores.Add(Linear(cpi, rules.CpiGood, rules.CpiBad));
-            parts.Add("CPI " + F2(cpi));
+            Score(Linear(cpi, rules.CpiGood, rules.CpiBad));
+            handler.AppendLiteral("CPI ");
+            handler.AppendFormatted(Math.Round(cpi, 2, MidpointRounding.AwayFromZero), "0.00");
+            parts++;
         }
 
         if (ev.ForecastOverrunPercent is { } overrun)
         {
-            scores.Add(Linear(overrun, rules.OverrunGoodPercent, rules.OverrunBadPercent));
-            parts.Add(overrun >= 0m ? $"forecast {P0(overrun)} % over budget" : $"forecast {P0(-overrun)} % under budget");
+            Score(Linear(overrun, rules.OverrunGoodPercent, rules.OverrunBadPercent));
+            handler.AppendLiteral(parts++ > 0 ? ", forecast " : "forecast ");
+            handler.AppendFormatted(Math.Round(overrun >= 0m ? overrun : -overrun, 0, MidpointRounding.AwayFromZero), "0");
+            handler.AppendLiteral(overrun >= 0m ? " % over budget" : " % under budget");
         }
 
         if (ev.BurnPercent is { } burn && ev.EarnedPercent is { } earned)
         {
             var ahead = burn - earned;
-            scores.Add(Linear(ahead, rules.BurnAheadGoodPoints, rules.BurnAheadBadPoints));
-            parts.Add($"{P0(burn)} % of budget burnt for {P0(earned)} % done");
+            Score(Linear(ahead, rules.BurnAheadGoodPoints, rules.BurnAheadBadPoints));
+            handler.AppendLiteral(parts++ > 0 ? ", " : "");
+            handler.AppendFormatted(Math.Round(burn, 0, MidpointRounding.AwayFromZero), "0");
+            handler.AppendLiteral(" % of budget burnt for ");
+            handler.AppendFormatted(Math.Round(earned, 0, MidpointRounding.AwayFromZero), "0");
+            handler.AppendLiteral(" % done");
         }
 
-        return (HealthFactor.Budget, Clamp(scores.Min()), "Budget: " + string.Join(", ", parts));
+        var reason = handler.ToStringAndClear();
+        return new FactorScore(Clamp(lowest ?? throw new InvalidOperationException("Sequence contains no elements")), reason);
     }
 
-    private static (HealthFactor, decimal?, string) Tickets(IReadOnlyList<Ticket> tickets, TicketRules rules, DateTimeOffset asOf)
+    /// <summary>The tickets factor of a summary (tickets always have data).</summary>
+    internal static FactorScore Tickets(TicketSummary tickets)
     {
-        var count = 0;
-        var urgent = 0;
-        var oldest = 0;
-        var penalty = 0m;
-        foreach (var t in tickets)
+        if (tickets.Count == 0)
         {
-            if (!IsOpenHighOrUrgent(t, asOf))
-            {
-                continue;
-            }
-
-            var isUrgent = string.Equals(t.Priority, "URGENT", StringComparison.OrdinalIgnoreCase);
-            var age = (int)Math.Floor((asOf - t.CreatedAt).TotalDays);
-            var p = isUrgent ? rules.UrgentPenalty : rules.HighPenalty;
-            penalty += age > rules.AgedAfterDays ? p * rules.AgedMultiplier : p;
-            count++;
-            urgent += isUrgent ? 1 : 0;
-            oldest = Math.Max(oldest, age);
+            return new FactorScore(100m, "Tickets: no open high or urgent ticket");
         }
 
-        if (count == 0)
-        {
-            return (HealthFactor.Tickets, 100m, "Tickets: no open high or urgent ticket");
-        }
-
-        var what = count == 1 ? (urgent == 1 ? "1 open urgent ticket" : "1 open high ticket")
-            : $"{count.ToString(CultureInfo.InvariantCulture)} open high/urgent tickets ({urgent.ToString(CultureInfo.InvariantCulture)} urgent)";
-        return (HealthFactor.Tickets, Clamp(100m - penalty), $"Tickets: {what}, oldest {Days(oldest)}");
+        var oldest = tickets.Oldest;
+        var reason = tickets.Count == 1
+            ? string.Create(CultureInfo.InvariantCulture, $"Tickets: 1 open {(tickets.Urgent == 1 ? "urgent" : "high")} ticket, oldest {oldest} day{(oldest == 1 ? "" : "s")}")
+            : string.Create(CultureInfo.InvariantCulture, $"Tickets: {tickets.Count} open high/urgent tickets ({tickets.Urgent} urgent), oldest {oldest} day{(oldest == 1 ? "" : "s")}");
+        return new FactorScore(Clamp(100m - tickets.Penalty), reason);
     }
 
     /// <summary>Whether the ticket was open, not archived and HIGH or URGENT at <paramref name="asOf"/>.</summary>
@@ -252,11 +257,14 @@ public static class ProjectHealthCalculator
         return open && (string.Equals(t.Priority, "HIGH", StringComparison.OrdinalIgnoreCase) || string.Equals(t.Priority, "URGENT", StringComparison.OrdinalIgnoreCase));
     }
 
-    private static (HealthFactor, decimal?, string) Staleness(Project project, DateOnly? lastEntry, StalenessRules rules, DateTimeOffset asOf, DateOnly day)
+    private static FactorScore Staleness(Project project, DateOnly? lastEntry, StalenessRules rules, DateTimeOffset asOf, DateOnly day)
     {
         if (!project.IsActive)
         {
-            return (HealthFactor.Staleness, null, "Staleness: not applicable (project " + project.Status + ")");
+            var known = Array.IndexOf(NotActive, project.Status);
+            return known >= 0
+                ? new FactorScore(null, NotApplicable[known], StalenessKeys.NotActive + known)
+                : new FactorScore(null, "Staleness: not applicable (project " + project.Status + ")");
         }
 
         DateOnly? last = lastEntry;
@@ -275,21 +283,181 @@ public static class ProjectHealthCalculator
             }
             else
             {
-                return (HealthFactor.Staleness, null, "Staleness: no data (no time entry or update yet)");
+                return new FactorScore(null, "Staleness: no data (no time entry or update yet)", StalenessKeys.NoData);
             }
         }
 
         var idle = day.DayNumber - last.Value.DayNumber;
         var score = Linear(idle, rules.GoodWithinDays, rules.BadAfterDays);
-        var reason = idle <= 0 ? "Staleness: activity today" : $"Staleness: no time entry or update for {Days(idle)}";
-        return (HealthFactor.Staleness, Clamp(score), reason);
+        return new FactorScore(Clamp(score), IdleReason(idle), idle >= 0 && idle < StalenessKeys.Idle ? idle : -1);
+    }
+
+    private static string IdleReason(int idle)
+    {
+        if (idle <= 0)
+        {
+            return "Staleness: activity today";
+        }
+
+        if (idle < IdleReasons.Length)
+        {
+            // A race makes two equal strings; either may be kept.
+            return IdleReasons[idle] ??= Idle(idle);
+        }
+
+        return Idle(idle);
+
+        static string Idle(int days) => string.Create(CultureInfo.InvariantCulture, $"Staleness: no time entry or update for {days} day{(days == 1 ? "" : "s")}");
     }
 
     private static decimal Clamp(decimal score) => Math.Clamp(score, 0m, 100m);
 
-    private static string F2(decimal value) => Math.Round(value, 2, MidpointRounding.AwayFromZero).ToString("0.00", CultureInfo.InvariantCulture);
-
-    private static string P0(decimal value) => Math.Round(value, 0, MidpointRounding.AwayFromZero).ToString("0", CultureInfo.InvariantCulture);
-
-    private static string Days(int days) => days == 1 ? "1 day" : days.ToString(CultureInfo.InvariantCulture) + " days";
+    /// <summary>One factor's score (null without data) and reason; <paramref name="Key"/> (≥ 0) names a recurring pair.</summary>
+    internal readonly record struct FactorScore(decimal? Score, string Reason, int Key = -1);
 }
+
+/// <summary>What one ticket adds to the tickets factor as of a moment (nothing unless it is open, HIGH or URGENT).</summary>
+internal readonly record struct TicketLoad(bool Counts, bool Urgent, int Age, decimal Penalty)
+{
+    public static TicketLoad Of(Ticket t, TicketRules rules, DateTimeOffset asOf)
+    {
+        if (!ProjectHealthCalculator.IsOpenHighOrUrgent(t, asOf))
+        {
+            return default;
+        }
+
+        var urgent = string.Equals(t.Priority, "URGENT", StringComparison.OrdinalIgnoreCase);
+        var age = (int)Math.Floor((asOf - t.CreatedAt).TotalDays);
+        var p = urgent ? rules.UrgentPenalty : rules.HighPenalty;
+        return new TicketLoad(true, urgent, age, age > rules.AgedAfterDays ? p * rules.AgedMultiplier : p);
+    }
+}
+
+/// <summary>The open HIGH/URGENT tickets of a project summed up, in the order they are added.</summary>
+internal struct TicketSummary
+{
+    public int Count { get; private set; }
+
+    public int Urgent { get; private set; }
+
+    public int Oldest { get; private set; }
+
+    public decimal Penalty { get; private set; }
+
+    public void Add(TicketLoad load)
+    {
+        if (!load.Counts)
+        {
+            return;
+        }
+
+        Penalty += load.Penalty;
+        Count++;
+        Urgent += load.Urgent ? 1 : 0;
+        Oldest = Math.Max(Oldest, load.Age);
+    }
+}
+
+/// <summary>
+/// What depends only on the rules, worked out once per run: for each combination of factors with data, the
+/// effective weights, whether they weigh enough for a score, and the "too little data" reason.
+/// </summary>
+internal sealed class ScoringTables
+{
+    private readonly FactorWeightsFor[] _weights = new FactorWeightsFor[16];
+    private readonly ConcurrentDictionary<TicketKey, FactorResult> _tickets = new();
+    private readonly FactorResult?[]?[] _staleness = new FactorResult?[]?[16];
+
+    public ScoringTables(HealthRules rules)
+    {
+        Rules = rules;
+        for (var mask = 0; mask < _weights.Length; mask++)
+        {
+            var dataWeight = 0m;
+            for (var i = 0; i < 4; i++)
+            {
+                if ((mask & (1 << i)) != 0)
+                {
+                    dataWeight += rules.WeightOf((HealthFactor)i);
+                }
+            }
+
+            var effective = new decimal[4];
+            var missing = new List<string>(4);
+            for (var i = 0; i < 4; i++)
+            {
+                var hasData = (mask & (1 << i)) != 0;
+                effective[i] = hasData && dataWeight > 0m ? rules.WeightOf((HealthFactor)i) / dataWeight : 0m;
+                if (!hasData)
+                {
+                    missing.Add(((HealthFactor)i).Name());
+                }
+            }
+
+            var enough = dataWeight >= rules.Rag.MinimumDataWeight && dataWeight > 0m;
+            _weights[mask] = new FactorWeightsFor(effective, enough, "Unknown: too little data (" + string.Join(", ", missing) + " without data)");
+        }
+    }
+
+    public HealthRules Rules { get; }
+
+    /// <summary>The weights when the factors in <paramref name="mask"/> (bit = factor number) have data.</summary>
+    public FactorWeightsFor Weights(int mask) => _weights[mask];
+
+    /// <summary>A factor's result with the weights of <paramref name="mask"/>.</summary>
+    public FactorResult Create(HealthFactor factor, int mask, ProjectHealthCalculator.FactorScore raw)
+    {
+        var effective = _weights[mask].Effective[(int)factor];
+        return new FactorResult(factor, raw.Score is not null, raw.Score, Rules.WeightOf(factor), effective, raw.Score is { } s ? s * effective : 0m, raw.Reason);
+    }
+
+    /// <summary>The tickets factor: one shared result per summary (count, urgent, oldest, penalty to the bit) and mask.</summary>
+    public FactorResult Tickets(int mask, TicketSummary tickets)
+    {
+        var key = new TicketKey(mask, tickets.Count, tickets.Urgent, tickets.Oldest, DecimalBits.Of(tickets.Penalty));
+        if (_tickets.TryGetValue(key, out var shared))
+        {
+            return shared;
+        }
+
+        return _tickets.GetOrAdd(key, Create(HealthFactor.Tickets, mask, ProjectHealthCalculator.Tickets(tickets)));
+    }
+
+    /// <summary>The staleness factor: shared per key (idle days, no data, not active) and mask.</summary>
+    public FactorResult Staleness(int mask, ProjectHealthCalculator.FactorScore raw)
+    {
+        if (raw.Key < 0)
+        {
+            return Create(HealthFactor.Staleness, mask, raw);
+        }
+
+        // A race makes two equal results; either may be kept.
+        var byKey = _staleness[mask] ??= new FactorResult?[StalenessKeys.Count];
+        return byKey[raw.Key] ??= Create(HealthFactor.Staleness, mask, raw);
+    }
+
+    private readonly record struct TicketKey(int Mask, int Count, int Urgent, int Oldest, DecimalBits Penalty);
+}
+
+/// <summary>The keys of recurring staleness results: idle days 0–511, then no data, then the three inactive statuses.</summary>
+internal static class StalenessKeys
+{
+    public const int Idle = 512;
+    public const int NoData = Idle;
+    public const int NotActive = NoData + 1;
+    public const int Count = NotActive + 3;
+}
+
+/// <summary>A decimal's exact representation (value and scale), for keys where 1.0 and 1.00 must differ.</summary>
+internal readonly record struct DecimalBits(int Lo, int Mid, int Hi, int Flags)
+{
+    public static DecimalBits Of(decimal value)
+    {
+        Span<int> bits = stackalloc int[4];
+        decimal.GetBits(value, bits);
+        return new DecimalBits(bits[0], bits[1], bits[2], bits[3]);
+    }
+}
+
+/// <summary>Effective weights by factor, whether they weigh enough for a score, and the reason when they do not.</summary>
+internal sealed record FactorWeightsFor(decimal[] Effective, bool Enough, string UnknownReason);

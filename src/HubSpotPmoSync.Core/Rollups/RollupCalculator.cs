@@ -9,6 +9,11 @@ namespace HubSpotPmoSync.Core.Rollups;
 /// in both; a project reached through several paths (directly and through deals) counts once per company, and a
 /// deal once per company. Amounts in different currencies are never added together: totals are per currency.
 /// </summary>
+/// <remarks>
+/// Works on the link numbers of <see cref="LinkIndex"/>: what a project brings to a rollup (RAG, score, its money
+/// rounded to the cent) is worked out once per project, not once per deal or company it counts in. Deals and
+/// companies are rolled up in parallel into fixed slots (deterministic order).
+/// </remarks>
 public static class RollupCalculator
 {
     public static PortfolioRollup Rollup(DeliveryModelSnapshot model, PortfolioHealth health)
@@ -17,157 +22,333 @@ public static class RollupCalculator
         ArgumentNullException.ThrowIfNull(health);
 
         var links = LinkIndex.For(model, health.Links);
-        var byId = new Dictionary<string, ProjectHealth>(health.Projects.Count, StringComparer.Ordinal);
-        foreach (var p in health.Projects)
-        {
-            byId[p.ProjectId] = p;
-        }
+        ProjectMembers? members = null;
+        Deal[]? dealList = null;
+        Company[]? companyList = null;
+        Parallel.Invoke(
+            () => members = Members(model, health, links),
+            () => dealList = SortedById(model.Deals, d => d.Archived, d => d.Id),
+            () => companyList = SortedById(model.Companies, c => c.Archived, c => c.Id));
 
-        var projects = model.Projects.Where(p => !p.Archived).ToDictionary(p => p.Id, StringComparer.Ordinal);
-
-        // Deals and companies are independent of each other: rolled up in parallel into fixed slots (deterministic order).
-        var dealList = model.Deals.Where(d => !d.Archived).OrderBy(d => d.Id, StringComparer.Ordinal).ToArray();
-        var deals = new DealRollup[dealList.Length];
-        Parallel.For(0, dealList.Length, i =>
+        var deals = new DealRollup[dealList!.Length];
+        Partitioned.For(dealList.Length, () => new Scratch(links), (i, scratch) =>
         {
             var deal = dealList[i];
-            var members = new List<(Project Project, ProjectHealth Health)>();
-            foreach (var id in links.Linked(EntityKind.Deal, deal.Id, EntityKind.Project))
+            var found = scratch.Found;
+            found.Clear();
+            foreach (var p in links.Linked(EntityKind.Deal, links.IndexOf(EntityKind.Deal, deal.Id), EntityKind.Project))
             {
-                if (projects.TryGetValue(id, out var p) && byId.TryGetValue(id, out var h))
+                if (members!.Of[p].Counts)
                 {
-                    members.Add((p, h));
+                    found.Add(p);
                 }
             }
 
-            members.Sort((a, b) => string.CompareOrdinal(a.Project.Code, b.Project.Code));
-            deals[i] = new DealRollup(deal.Id, deal.Name, Ids(members), Worst(members), Lowest(members), Totals(members));
+            members!.SortByCode(found);
+            deals[i] = new DealRollup(deal.Id, deal.Name, members.Ids(found), members.Worst(found), members.Lowest(found), members.Totals(found, scratch));
         });
 
-        var companyList = model.Companies.Where(c => !c.Archived).OrderBy(c => c.Id, StringComparer.Ordinal).ToArray();
-        var companies = new CompanyRollup[companyList.Length];
-        Parallel.For(0, companyList.Length, i =>
+        var companies = new CompanyRollup[companyList!.Length];
+        Partitioned.For(companyList.Length, () => new Scratch(links), (i, scratch) =>
         {
             var company = companyList[i];
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            var members = new List<(Project Project, ProjectHealth Health)>();
-            var dealIds = new HashSet<string>(StringComparer.Ordinal);
+            var stamp = i + 1;
+            var found = scratch.Found;
+            found.Clear();
 
-            void Take(string projectId, string? viaDeal)
+            // Its active projects, linked directly or through one of its deals, each once; the deals that lead to one.
+            bool Take(int p)
             {
-                if (projects.TryGetValue(projectId, out var p) && p.IsActive && byId.TryGetValue(projectId, out var h))
+                if (!members!.Of[p].Counts || !members.Of[p].Active)
                 {
-                    if (viaDeal is not null)
-                    {
-                        dealIds.Add(viaDeal);
-                    }
-
-                    if (seen.Add(projectId))
-                    {
-                        members.Add((p, h));
-                    }
+                    return false;
                 }
-            }
 
-            foreach (var id in links.Linked(EntityKind.Company, company.Id, EntityKind.Project))
-            {
-                Take(id, null);
-            }
-
-            foreach (var dealId in links.Linked(EntityKind.Company, company.Id, EntityKind.Deal))
-            {
-                foreach (var id in links.Linked(EntityKind.Deal, dealId, EntityKind.Project))
+                if (scratch.Seen[p] != stamp)
                 {
-                    Take(id, dealId);
+                    scratch.Seen[p] = stamp;
+                    found.Add(p);
                 }
+
+                return true;
             }
 
-            members.Sort((a, b) => string.CompareOrdinal(a.Project.Code, b.Project.Code));
+            var number = links.IndexOf(EntityKind.Company, company.Id);
+            foreach (var p in links.Linked(EntityKind.Company, number, EntityKind.Project))
+            {
+                Take(p);
+            }
+
+            var dealCount = 0;
+            foreach (var d in links.Linked(EntityKind.Company, number, EntityKind.Deal))
+            {
+                var leads = false;
+                foreach (var p in links.Linked(EntityKind.Deal, d, EntityKind.Project))
+                {
+                    leads |= Take(p);
+                }
+
+                dealCount += leads ? 1 : 0;
+            }
+
+            members!.SortByCode(found);
             var atRisk = 0;
-            foreach (var m in members)
+            foreach (var p in found)
             {
-                atRisk += m.Health.Rag.IsAtRisk() ? 1 : 0;
+                atRisk += members.Of[p].Rag.IsAtRisk() ? 1 : 0;
             }
 
-            companies[i] = new CompanyRollup(company.Id, company.Name, Ids(members), members.Count, atRisk, dealIds.Count, Worst(members), Lowest(members), Totals(members));
+            companies[i] = new CompanyRollup(
+                company.Id, company.Name, members.Ids(found), found.Count, atRisk, dealCount, members.Worst(found), members.Lowest(found), members.Totals(found, scratch));
         });
 
         return new PortfolioRollup(deals, companies);
     }
 
-    private static string[] Ids(List<(Project Project, ProjectHealth Health)> members)
+    /// <summary>The records not archived, by id (ordinal; equal ids keep their order).</summary>
+    private static T[] SortedById<T>(IReadOnlyList<T> all, Func<T, bool> archived, Func<T, string> id)
     {
-        var ids = new string[members.Count];
+        var live = new List<T>(all.Count);
+        foreach (var item in all)
+        {
+            if (!archived(item))
+            {
+                live.Add(item);
+            }
+        }
+
+        var ids = new string[live.Count];
         for (var i = 0; i < ids.Length; i++)
         {
-            ids[i] = members[i].Project.Id;
+            ids[i] = id(live[i]);
         }
 
-        return ids;
+        var order = OrdinalOrder.Of(ids);
+        var sorted = new T[order.Length];
+        for (var i = 0; i < order.Length; i++)
+        {
+            sorted[i] = live[order[i]];
+        }
+
+        return sorted;
     }
 
-    private static Rag Worst(List<(Project Project, ProjectHealth Health)> members)
+    /// <summary>
+    /// What each project (by link number) brings to a rollup: set for the projects that are not archived and were
+    /// scored (the last score of an id counts), with their rank by code (equal codes share a rank).
+    /// </summary>
+    private static ProjectMembers Members(DeliveryModelSnapshot model, PortfolioHealth health, LinkIndex links)
     {
-        if (members.Count == 0)
-        {
-            return Rag.Unknown;
-        }
+        var count = links.Count(EntityKind.Project);
+        var of = new Member[count];
+        var rank = new int[count];
 
-        var worst = Rag.Green;
-        foreach (var m in members)
+        // Scored by the evaluator from this model: the projects are at hand, in code order.
+        if (health.Scored is { UniqueIds: true } scored && ReferenceEquals(scored.Results, health.Projects)
+            && ReferenceEquals(scored.Source, model.Projects) && ReferenceEquals(health.Links, links))
         {
-            worst = worst.Worst(m.Health.Rag);
-        }
-
-        return worst;
-    }
-
-    private static decimal? Lowest(List<(Project Project, ProjectHealth Health)> members)
-    {
-        decimal? lowest = null;
-        foreach (var m in members)
-        {
-            if (m.Health.Score is { } s && (lowest is null || s < lowest))
+            var runStart = 0;
+            for (var i = 0; i < scored.Projects.Length; i++)
             {
-                lowest = s;
+                var p = scored.Projects[i];
+                if (i > 0 && !string.Equals(p.Code, scored.Projects[i - 1].Code, StringComparison.Ordinal))
+                {
+                    runStart = i;
+                }
+
+                var n = scored.LinkNumbers[i];
+                if (n >= 0)
+                {
+                    of[n] = Member.Of(p, scored.Results[i]);
+                    rank[n] = runStart;
+                }
+            }
+
+            return new ProjectMembers(of, rank);
+        }
+
+        var projects = new Project?[count];
+        foreach (var p in model.Projects)
+        {
+            var n = p.Archived ? -1 : links.IndexOf(EntityKind.Project, p.Id);
+            if (n >= 0)
+            {
+                projects[n] = p;
             }
         }
 
-        return lowest;
+        var healths = new ProjectHealth?[count];
+        foreach (var h in health.Projects)
+        {
+            var n = links.IndexOf(EntityKind.Project, h.ProjectId);
+            if (n >= 0)
+            {
+                healths[n] = h;
+            }
+        }
+
+        var codes = new List<(string Code, int Number)>();
+        for (var n = 0; n < count; n++)
+        {
+            if (projects[n] is { } p && healths[n] is { } h)
+            {
+                of[n] = Member.Of(p, h);
+                codes.Add((p.Code, n));
+            }
+        }
+
+        var keys = new string[codes.Count];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            keys[i] = codes[i].Code;
+        }
+
+        var order = OrdinalOrder.Of(keys);
+        for (var i = 0; i < order.Length; i++)
+        {
+            var same = i > 0 && string.Equals(keys[order[i]], keys[order[i - 1]], StringComparison.Ordinal);
+            rank[codes[order[i]].Number] = same ? rank[codes[order[i - 1]].Number] : i;
+        }
+
+        return new ProjectMembers(of, rank);
     }
 
-    private static List<CurrencyTotals> Totals(List<(Project Project, ProjectHealth Health)> members)
+    /// <summary>A project's part in rollups (<see cref="Counts"/> false: it does not count), money rounded to the cent.</summary>
+    private readonly record struct Member(bool Counts, string Id, string Currency, bool Active, Rag Rag, decimal? Score, decimal Budget, decimal Eac, decimal Vac, bool WithoutEac)
     {
-        // Few currencies per deal or company: a list beats a sorted dictionary here.
-        var totals = new List<CurrencyTotals>(1);
-        foreach (var (project, health) in members)
+        public static Member Of(Project p, ProjectHealth h)
         {
-            var ev = health.EarnedValue;
-            var index = totals.FindIndex(t => string.Equals(t.Currency, project.Currency, StringComparison.Ordinal));
-            var t = index >= 0 ? totals[index] : new CurrencyTotals(project.Currency, 0, 0m, 0m, 0m, 0);
-            t = t with
-            {
-                Projects = t.Projects + 1,
-                Budget = t.Budget + (Money.Round(ev.Bac) ?? 0m),
-                Eac = t.Eac + (Money.Round(ev.Eac) ?? 0m),
-                Vac = t.Vac + (ev.Eac is not null ? Money.Round(ev.Bac!.Value) - Money.Round(ev.Eac.Value) : 0m),
-                ProjectsWithoutEac = t.ProjectsWithoutEac + (ev.Eac is null ? 1 : 0),
-            };
-            if (index >= 0)
-            {
-                totals[index] = t;
-            }
-            else
-            {
-                totals.Add(t);
-            }
+            var ev = h.EarnedValue;
+            return new Member(
+                true,
+                p.Id,
+                p.Currency,
+                p.IsActive,
+                h.Rag,
+                h.Score,
+                Money.Round(ev.Bac) ?? 0m,
+                Money.Round(ev.Eac) ?? 0m,
+                ev.Eac is not null ? Money.Round(ev.Bac!.Value) - Money.Round(ev.Eac.Value) : 0m,
+                ev.Eac is null);
+        }
+    }
+
+    /// <summary>The projects that count in rollups, by link number, with their rank by code.</summary>
+    private sealed class ProjectMembers
+    {
+        private readonly int[] _rank;
+        private readonly Comparison<int> _byCode;
+
+        public ProjectMembers(Member[] of, int[] rank)
+        {
+            Of = of;
+            _rank = rank;
+            _byCode = (a, b) => _rank[a].CompareTo(_rank[b]);
         }
 
-        if (totals.Count > 1)
+        public Member[] Of { get; }
+
+        /// <summary>Sorts by project code the way <c>List.Sort</c> with an ordinal code comparison does (same algorithm, same comparisons).</summary>
+        public void SortByCode(List<int> found) => found.Sort(_byCode);
+
+        public string[] Ids(List<int> found)
         {
-            totals.Sort((a, b) => string.CompareOrdinal(a.Currency, b.Currency));
+            var ids = new string[found.Count];
+            for (var i = 0; i < ids.Length; i++)
+            {
+                ids[i] = Of[found[i]].Id;
+            }
+
+            return ids;
         }
 
-        return totals;
+        public Rag Worst(List<int> found)
+        {
+            if (found.Count == 0)
+            {
+                return Rag.Unknown;
+            }
+
+            var worst = Rag.Green;
+            foreach (var p in found)
+            {
+                worst = worst.Worst(Of[p].Rag);
+            }
+
+            return worst;
+        }
+
+        public decimal? Lowest(List<int> found)
+        {
+            decimal? lowest = null;
+            foreach (var p in found)
+            {
+                if (Of[p].Score is { } s && (lowest is null || s < lowest))
+                {
+                    lowest = s;
+                }
+            }
+
+            return lowest;
+        }
+
+        public CurrencyTotals[] Totals(List<int> found, Scratch scratch)
+        {
+            // Few currencies per deal or company: a short list of running sums beats a dictionary here.
+            var sums = scratch.Sums;
+            sums.Clear();
+            foreach (var p in found)
+            {
+                ref readonly var m = ref Of[p];
+                var index = 0;
+                while (index < sums.Count && !string.Equals(sums[index].Currency, m.Currency, StringComparison.Ordinal))
+                {
+                    index++;
+                }
+
+                var t = index < sums.Count ? sums[index] : new CurrencySum(m.Currency, 0, 0m, 0m, 0m, 0);
+                t = new CurrencySum(t.Currency, t.Projects + 1, t.Budget + m.Budget, t.Eac + m.Eac, t.Vac + m.Vac, t.WithoutEac + (m.WithoutEac ? 1 : 0));
+                if (index < sums.Count)
+                {
+                    sums[index] = t;
+                }
+                else
+                {
+                    sums.Add(t);
+                }
+            }
+
+            if (sums.Count == 0)
+            {
+                return [];
+            }
+
+            var totals = new CurrencyTotals[sums.Count];
+            for (var i = 0; i < totals.Length; i++)
+            {
+                var t = sums[i];
+                totals[i] = new CurrencyTotals(t.Currency, t.Projects, t.Budget, t.Eac, t.Vac, t.WithoutEac);
+            }
+
+            if (totals.Length > 1)
+            {
+                Array.Sort(totals, (a, b) => string.CompareOrdinal(a.Currency, b.Currency));
+            }
+
+            return totals;
+        }
+    }
+
+    /// <summary>Running sums of one currency.</summary>
+    private readonly record struct CurrencySum(string Currency, int Projects, decimal Budget, decimal Eac, decimal Vac, int WithoutEac);
+
+    /// <summary>One thread's buffers: the projects found, the marks of those already taken, the running sums.</summary>
+    private sealed class Scratch(LinkIndex links)
+    {
+        public List<int> Found { get; } = [];
+
+        public int[] Seen { get; } = new int[links.Count(EntityKind.Project)];
+
+        public List<CurrencySum> Sums { get; } = [];
     }
 }

@@ -102,7 +102,7 @@ internal sealed class DeliveryCycle(
         var health = PortfolioHealthEvaluator.Evaluate(model, delivery, healthRules, asOf, history);
         if (saveSnapshots)
         {
-            data.SaveHealthSnapshots(health.Projects.Select(p => HealthSnapshot.From(p, asOf)).ToList());
+            data.SaveHealthSnapshots(HealthSnapshot.Of(health, asOf));
         }
 
         return (health, RollupCalculator.Rollup(model, health));
