@@ -65,6 +65,20 @@ internal static class EmulatorExpectation
     }
 
     /// <summary>
+    /// Fails unless <paramref name="printed"/> (what <c>export</c> printed) is the expectation's JSON text, character for
+    /// character (trailing white space aside); the failure names the records and links that differ.
+    /// </summary>
+    public static void AssertPrinted(string printed, DeliveryExport expected, string when)
+    {
+        var json = ExpectedExport.Json(expected);
+        if (!json.AsSpan().TrimEnd().SequenceEqual(printed.AsSpan().TrimEnd()))
+        {
+            // Say which records or links differ rather than dumping two 46 MB texts.
+            Xunit.Assert.Fail($"{when}: the store differs from HubSpot ({Counts(expected)} expected):\n" + string.Join("\n", Differences(printed, expected)));
+        }
+    }
+
+    /// <summary>
     /// Compares the printed export with the expectation item by item and returns the differences (empty when equal),
     /// so a failure says which record or link is missing, extra or different rather than dumping 67k records.
     /// </summary>
