@@ -78,17 +78,20 @@ public static class DeliveryExportJson
             return a is null ? -1 : 1;
         }
 
-        var aNumeric = a.Length > 0 && a.All(char.IsAsciiDigit);
-        var bNumeric = b.Length > 0 && b.All(char.IsAsciiDigit);
+        // Sorting a 100k-record export calls this millions of times: no allocation, no delegate per character.
+        var aNumeric = IsNumeric(a);
+        var bNumeric = IsNumeric(b);
         if (aNumeric && bNumeric)
         {
-            var at = a.TrimStart('0');
-            var bt = b.TrimStart('0');
-            return at.Length != bt.Length ? at.Length.CompareTo(bt.Length) : string.CompareOrdinal(at, bt) is var c && c != 0 ? c : string.CompareOrdinal(a, b);
+            var at = a.AsSpan().TrimStart('0');
+            var bt = b.AsSpan().TrimStart('0');
+            return at.Length != bt.Length ? at.Length.CompareTo(bt.Length) : at.SequenceCompareTo(bt) is var c && c != 0 ? c : string.CompareOrdinal(a, b);
         }
 
         return aNumeric != bNumeric ? (aNumeric ? -1 : 1) : string.CompareOrdinal(a, b);
     }
+
+    private static bool IsNumeric(string id) => id.Length > 0 && !id.AsSpan().ContainsAnyExceptInRange('0', '9');
 
     /// <summary>A comparer for <see cref="CompareIds"/>.</summary>
     public static IComparer<string> IdComparer { get; } = Comparer<string>.Create(CompareIds);

@@ -145,8 +145,12 @@ internal static class CommandLine
     }
 }
 
-/// <summary>Where a command writes and what configuration it adds on top of the host's (tests and <c>demo</c> use this).</summary>
+/// <summary>
+/// Where a command writes, what configuration it adds on top of the host's, and the clock it runs on (null: the
+/// system clock). Tests and <c>demo</c> use the overrides and the clock.
+/// </summary>
 internal sealed record CommandEnvironment(
     TextWriter Output,
     TextWriter Error,
-    IReadOnlyDictionary<string, string?>? ConfigurationOverrides);
+    IReadOnlyDictionary<string, string?>? ConfigurationOverrides,
+    TimeProvider? Clock = null);

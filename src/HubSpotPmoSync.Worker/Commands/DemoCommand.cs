@@ -7,7 +7,6 @@ using HubSpotPmoSync.Worker.Cycle;
 using HubSpotPmoSync.Worker.Hosting;
 using HubSpotPmoSync.Worker.Progress;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace HubSpotPmoSync.Worker.Commands;
 
@@ -50,10 +49,8 @@ internal static class DemoCommand
             ["HubSpot:Tier"] = "unlimited",
             ["Storage:DatabasePath"] = database,
         };
-        var demoEnv = env with { ConfigurationOverrides = overrides };
-        var builder = WorkerHost.CreateBuilder(demoEnv);
-        builder.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock));
-        using var host = builder.Build();
+        var demoEnv = env with { ConfigurationOverrides = overrides, Clock = clock };
+        using var host = WorkerHost.CreateBuilder(demoEnv).Build();
         var services = host.Services;
         var mappings = services.GetRequiredService<MappingProvider>().Mappings;
         _ = services.GetRequiredService<HealthRulesProvider>().Rules;

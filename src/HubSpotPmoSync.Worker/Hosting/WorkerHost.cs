@@ -14,7 +14,7 @@ namespace HubSpotPmoSync.Worker.Hosting;
 /// </summary>
 internal static class WorkerHost
 {
-    /// <param name="env">Where the command writes and the configuration overrides it adds.</param>
+    /// <param name="env">Where the command writes, the configuration overrides it adds and the clock it runs on.</param>
     /// <param name="longRunning">The <c>run</c> worker: information logs and the Quartz schedule.</param>
     public static HostApplicationBuilder CreateBuilder(CommandEnvironment env, bool longRunning = false)
     {
@@ -49,6 +49,12 @@ internal static class WorkerHost
         {
             // The worker keeps the host's lifetime messages; a start failure is reported by run itself (exit 2).
             builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
+        }
+
+        if (env.Clock is { } clock)
+        {
+            // Registered before the adapters, whose own registrations only add the system clock when none is.
+            builder.Services.AddSingleton(clock);
         }
 
         builder.AddHubSpotPmoSync();

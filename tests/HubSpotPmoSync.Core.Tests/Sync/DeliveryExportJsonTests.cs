@@ -32,4 +32,12 @@ public sealed class DeliveryExportJsonTests
 
         Assert.Equal(["09", "9", "10", "100", "abc"], ids.Order(DeliveryExportJson.IdComparer));
     }
+
+    [Fact]
+    public void CompareIds_ZerosLongIdsEmptyAndMixed_NumbersFirstThenOrdinal()
+    {
+        string[] ids = ["a1", "", "00", "123456789012345678901", "30000000002", "0", "30000000001", "1a"];
+
+        Assert.Equal(["0", "00", "30000000001", "30000000002", "123456789012345678901", "", "1a", "a1"], ids.Order(DeliveryExportJson.IdComparer));
+    }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using HubSpotPmoSync.Emulator;
 using HubSpotPmoSync.Testing.Emulator;
 
 namespace HubSpotPmoSync.Worker.Tests.Support;
@@ -23,10 +24,12 @@ internal sealed class CrmChurn(EmulatorFixture emulator, int seed)
 
     public int Writes { get; private set; }
 
-    /// <summary>One round's archives, creates and association changes on every object type; <see cref="UpdatesAsync"/> sends its updates.</summary>
-    public async Task RoundAsync(int round, int creates, int updates, int archives, int linkChanges)
+    /// <summary>
+    /// One round's archives, creates and association changes on every object type, from the emulator's current
+    /// <paramref name="state"/>; <see cref="UpdatesAsync"/> sends its updates.
+    /// </summary>
+    public async Task RoundAsync(EmulatorState state, int round, int creates, int updates, int archives, int linkChanges)
     {
-        var state = emulator.Control.ExportState();
         var live = state.Objects.ToDictionary(o => o.Key, o => o.Value.Where(r => !r.Archived).Select(r => r.Id).ToList(), StringComparer.Ordinal);
         var companies = live["companies"];
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using HubSpotPmoSync.Core.Crm;
 using HubSpotPmoSync.Core.Delivery;
 using HubSpotPmoSync.Core.Mapping;
 using HubSpotPmoSync.Core.Sync;
@@ -12,7 +11,7 @@ namespace HubSpotPmoSync.Worker.Tests.Support;
 
 /// <summary>
 /// What <c>hubspot-pmo-sync export</c> must print for an emulator state: every record of the mapped objects (archived
-/// ones flagged) with its mapped HubSpot values, and the links of the configured pairs as HubSpot's reads show them.
+/// ones flagged, those a mapping filter excludes left out) with its mapped HubSpot values, and the links of the configured pairs as HubSpot's reads show them.
 /// The emulator's state export keeps links that touch an archived record (HubSpot hides them from reads), so those are
 /// left out here: the sync removes the links of an archived record, and a read never shows a link to one.
 /// </summary>
@@ -29,13 +28,20 @@ internal static class EmulatorExpectation
             live[mapping.HubSpotObject] = alive;
             foreach (var r in state.Objects.TryGetValue(mapping.HubSpotObject, out var rs) ? rs : [])
             {
-                var mapped = RecordMapper.Map(new CrmRecord(r.Id, r.Properties, r.CreatedAt, r.UpdatedAt, r.Archived, r.ArchivedAt), mapping);
-                if (mapped.Status == LedgerStatus.Excluded)
+                // The mapping's HubSpot properties as HubSpot holds them (absent: null), worked out here rather than by
+                // the sync's own mapper; a record a filter excludes is not exported.
+                var properties = new SortedDictionary<string, string?>(StringComparer.Ordinal);
+                foreach (var name in mapping.StoredProperties)
+                {
+                    properties[name] = r.Properties.TryGetValue(name, out var value) ? value : null;
+                }
+
+                if (mapping.Filters.Any(f => properties[f.Property] is not { } value || !f.In.Contains(value, StringComparer.Ordinal)))
                 {
                     continue;
                 }
 
-                list.Add(new ExportRecord(r.Id, r.Archived, mapped.Record.Properties));
+                list.Add(new ExportRecord(r.Id, r.Archived, properties));
                 if (!r.Archived)
                 {
                     alive.Add(r.Id);
@@ -62,6 +68,20 @@ internal static class EmulatorExpectation
                 .ThenBy(a => a.ToType, StringComparer.Ordinal)
                 .ThenBy(a => a.ToId, DeliveryExportJson.IdComparer)
                 .ToList());
+    }
+
+    /// <summary>
+    /// Fails unless <paramref name="printed"/> (what <c>export</c> printed) is the expectation's JSON text, character for
+    /// character (trailing white space aside); the failure names the records and links that differ.
+    /// </summary>
+    public static void AssertPrinted(string printed, DeliveryExport expected, string when)
+    {
+        var json = ExpectedExport.Json(expected);
+        if (!json.AsSpan().TrimEnd().SequenceEqual(printed.AsSpan().TrimEnd()))
+        {
+            // Say which records or links differ rather than dumping two 46 MB texts.
+            Xunit.Assert.Fail($"{when}: the store differs from HubSpot ({Counts(expected)} expected):\n" + string.Join("\n", Differences(printed, expected)));
+        }
     }
 
     /// <summary>

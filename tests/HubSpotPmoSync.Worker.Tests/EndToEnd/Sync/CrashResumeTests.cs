@@ -77,7 +77,8 @@ public sealed class CrashResumeTests(ITestOutputHelper log)
         var seen = SeenIn(final);
         Assert.True(seen <= Total - stored[^1] + 1_000, $"the final run saw {seen} records although {stored[^1]} were committed before it");
 
-        await ConvergencePortal.AssertConvergedAsync(workspace, emulator, "after ten kills and a resumed sync");
+        var expected = EmulatorExpectation.Export(emulator.Control.ExportState(), Testing.Builders.TestMappings.Default);
+        EmulatorExpectation.AssertPrinted(await workspace.ExportAsync(), expected, "after ten kills and a resumed sync");
         var db = workspace.DatabasePath;
         Assert.Empty(SyncDatabase.Rows(db, "SELECT object_type, id, COUNT(*) FROM crm_records GROUP BY object_type, id HAVING COUNT(*) > 1;"));
         Assert.Empty(SyncDatabase.Rows(db, "SELECT object_type, id, COUNT(*) FROM sync_ledger GROUP BY object_type, id HAVING COUNT(*) > 1;"));

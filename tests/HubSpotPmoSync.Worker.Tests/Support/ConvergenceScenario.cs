@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using System.Globalization;
+using HubSpotPmoSync.Emulator;
+using HubSpotPmoSync.Testing.Emulator;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace HubSpotPmoSync.Worker.Tests.Support;
+
+/// <summary>
+/// Issue 5, "Convergence", for one fault spec (or none), shared by the fault-free and the faulted test: an emulator
+/// seeded <c>scale:20000</c> (67,000 records, 104,000 links of the configured pairs) and one store, filled by a first
+/// full sync; then rounds of random API traffic (<see cref="CrmChurn"/>) with a 2 s search index lag, each followed by
+/// two incremental syncs, after which <c>export</c> must equal the emulator's state exactly (ids, mapped values,
+/// archived flags, links). With a fault spec, every sync — the first one too — runs under the faults; the test's own
+/// creates, archives and link changes go without them, and the updates it sends during a sync are retried.
+/// <para>
+/// A round: the churn; an incremental sync started while the round's updates are still being sent (raced against the
+/// lag on purpose: what was written less than 2 s earlier is invisible to its searches, or shows its previous
+/// version); then the clock moves past the lag and the settle window, and another incremental sync must bring the
+/// rest. The fast pass has no overlap here (<c>Sync:Overlap=0</c>), so what the raced sync could not see must come
+/// through the settle pass (<c>Sync:SettleWindow=2.5 s</c>); archives come through the archived sweep, run on every
+/// sync (<c>Sync:SweepArchivedEveryRun=true</c>), because archiving does not touch <c>hs_lastmodifieddate</c>.
+/// </para>
+/// <para>
+/// The commands run in this process, through the command line with configuration overrides (the process itself is
+/// covered by the crash tests), on the emulator's clock: the emulator's index lag and the worker's settle window read
+/// the same clock, and the test moves it forward instead of sleeping through the lag. HTTP, the retries' waits
+/// (<c>Retry-After</c> of an injected 429 included) and SQLite stay real.
+/// </para>
+/// </summary>
+internal sealed class ConvergenceScenario : IAsyncDisposable
+{
+    public static readonly TimeSpan IndexLag = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan SettleWindow = TimeSpan.FromMilliseconds(2500);
+
+    // How far the clock moves after a round's raced sync: past the index lag and the settle window.
+    private static readonly TimeSpan PastTheLag = SettleWindow + TimeSpan.FromMilliseconds(500);
+
+    private readonly EmulatorFixture _emulator;
+    private readonly string? _faults;
+    private readonly ITestOutputHelper _log;
+    private readonly DirectoryInfo _folder;
+    private readonly Dictionary<string, string?> _overrides;
+
+    private ConvergenceScenario(EmulatorFixture emulator, string? faults, ITestOutputHelper log)
+    {
+        _emulator = emulator;
+        _faults = faults;
+        _log = log;
+        _folder = Directory.CreateTempSubdirectory("hps-convergence-");
+        _overrides = InProcess.EmulatorOverrides(emulator.BaseAddress, Path.Combine(_folder.FullName, "sync.db"), emulator.Options.Token);
+        _overrides["Sync:SettleWindow"] = SettleWindow.ToString("c", CultureInfo.InvariantCulture);
+        _overrides["Sync:Overlap"] = "00:00:00";
+        _overrides["Sync:SweepArchivedEveryRun"] = "true";
+
+        // Under injected faults: a 50 ms first back-off for 5xx and dropped connections (HubSpot's default is 1 s);
+        // an injected 429 carries Retry-After: 1 and is waited for.
+        _overrides["HubSpot:RetryBaseDelay"] = "00:00:00.050";
+
+        // The commands log to this process's console: the hundreds of expected retries stay out of the test run's output
+        // (the emulator counts the faults; the test prints them).
+        _overrides["Logging:LogLevel:HubSpotPmoSync.HubSpot.Http.HubSpotPipeline"] = "Error";
+    }
+
+    /// <summary>
+    /// Seeds, runs the first sync and <paramref name="rounds"/> rounds, and fails the test at the first sync after
+    /// which the store differs from HubSpot.
+    /// </summary>
+    public static async Task<ConvergenceOutcome> RunAsync(ITestOutputHelper log, string? faults, int rounds, int churnSeed)
+    {
+        var emulator = await EmulatorFixture.StartAsync(o => o.Seed = "scale:20000");
+        await using var scenario = new ConvergenceScenario(emulator, faults, log);
+        return await scenario.RunAsync(rounds, churnSeed);
+    }
+
+    private async Task<ConvergenceOutcome> RunAsync(int rounds, int churnSeed)
+    {
+        var clock = Stopwatch.StartNew();
+        _emulator.Control.SetFaults(_faults, seed: churnSeed);
+        var first = await SyncAsync();
+        var firstSyncFaults = FaultsInjected();
+        _emulator.Control.SetFaults(null);
+        _log.WriteLine($"first sync of scale:20000 took {clock.Elapsed.TotalSeconds:F1} s ({firstSyncFaults} faults injected):\n{first}");
+        var state = await AssertConvergedAsync("after the first sync");
+        _emulator.Control.SetIndexLag(IndexLag);
+
+        var churn = new CrmChurn(_emulator, churnSeed);
+        var caughtUpLate = 0L;
+        for (var round = 1; round <= rounds; round++)
+        {
+            var phase = Stopwatch.StartNew();
+            await churn.RoundAsync(state, round, creates: 40, updates: 300, archives: 30, linkChanges: 40);
+            var churned = phase.Elapsed;
+            _emulator.Control.SetFaults(_faults, seed: churnSeed + round);
+
+            // Raced against the index lag on purpose: the round's updates go out while the sync starts.
+            phase.Restart();
+            var raced = Task.Run(SyncAsync);
+            await churn.UpdatesAsync();
+            await raced;
+            var racedTime = phase.Elapsed;
+
+            _emulator.Control.AdvanceClock(PastTheLag);
+            phase.Restart();
+            var settled = await SyncAsync();
+            var settledTime = phase.Elapsed;
+            caughtUpLate += Changed(settled);
+            _emulator.Control.SetFaults(null);
+
+            phase.Restart();
+            state = await AssertConvergedAsync($"after round {round}");
+            _log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"round {round} converged at {clock.Elapsed.TotalSeconds:F1} s ({churn.Writes} API writes so far; the settled sync brought {Changed(settled)} records; churn {churned.TotalSeconds:F1} s, raced sync {racedTime.TotalSeconds:F1} s, settled sync {settledTime.TotalSeconds:F1} s, export and comparison {phase.Elapsed.TotalSeconds:F1} s)"));
+        }
+
+        var stats = _emulator.Control.Stats();
+        _log.WriteLine($"records created or updated only by the sync after the lag: {caughtUpLate}");
+        _log.WriteLine("faults injected: " + string.Join(", ", stats.Faults.Select(f => $"{f.Key}={f.Value}")));
+        return new ConvergenceOutcome(caughtUpLate, firstSyncFaults, stats.Faults.Values.Sum() - firstSyncFaults);
+    }
+
+    private long FaultsInjected() => _emulator.Control.Stats().Faults.Values.Sum();
+
+    /// <summary>Runs <c>sync --no-push</c> and fails unless it exits 0; returns its summary.</summary>
+    private async Task<string> SyncAsync()
+    {
+        var (code, output, error) = await InProcess.RunAsync(_overrides, _emulator.Control.Clock, "sync", "--no-push");
+        Assert.True(code == 0, $"sync exited {code}\nstdout:\n{output}\nstderr:\n{error}");
+        return output;
+    }
+
+    /// <summary>
+    /// <c>export</c> against the emulator's state, compared as text; the expectation is built while the export runs.
+    /// Returns the state it was compared with (the next round's churn starts from it: nothing writes in between).
+    /// </summary>
+    private async Task<EmulatorState> AssertConvergedAsync(string when)
+    {
+        var exporting = Task.Run(() => InProcess.RunAsync(_overrides, _emulator.Control.Clock, "export"));
+        var state = _emulator.Control.ExportState();
+        var expected = EmulatorExpectation.Export(state, Testing.Builders.TestMappings.Default);
+        var (code, export, error) = await exporting;
+        Assert.True(code == 0, $"export exited {code}\n{error}");
+        EmulatorExpectation.AssertPrinted(export, expected, when);
+        return state;
+    }
+
+    // created + updated + restored of the summary line "seen N, created N, updated N, …".
+    private static long Changed(string summary)
+    {
+        var line = summary.Split('\n').Single(l => l.TrimStart().StartsWith("seen ", StringComparison.Ordinal));
+        return line.Split(',').Select(p => p.Trim().Split(' '))
+            .Where(p => p.Length >= 2 && p[0] is "created" or "updated" or "restored")
+            .Sum(p => long.Parse(p[1], CultureInfo.InvariantCulture));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _emulator.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            _folder.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
+            // The temp folder is cleaned by the OS.
+        }
+    }
+}
+
+/// <summary>
+/// What a convergence run saw: records only the sync after the lag brought (created, updated or restored), and the
+/// faults injected during the first sync and during the rounds.
+/// </summary>
+internal sealed record ConvergenceOutcome(long CaughtUpLate, long FirstSyncFaults, long RoundFaults);
