@@ -126,7 +126,7 @@ public static class KickoffPlanner
 
         // One pass over the links: DeliveryModelSnapshot.Linked scans them all per call, which made planning grow with
         // won deals × links (seconds at a few thousand won deals).
-        var links = new LinkIndex(snapshot.Links);
+        var links = LinkIndex.Of(snapshot);
         var wonStages = options.ClosedWonStages.ToHashSet(StringComparer.Ordinal);
         var kickoffs = new List<ProjectKickoff>();
         foreach (var deal in snapshot.Deals.Where(d => !d.Archived).OrderBy(d => d.Id, StringComparer.Ordinal))
