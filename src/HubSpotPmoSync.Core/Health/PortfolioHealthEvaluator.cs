@@ -73,7 +73,7 @@ public static class PortfolioHealthEvaluator
             () => tickets = TicketLoads(model.Tickets, links!, rules.Tickets, asOf));
 
         var (actualCost, lastEntry) = Actuals(entries, entryProject, data.CostEntries, byCode, day, count);
-        var tables = new ScoringTables(rules);
+        var tables = new ScoringTables(rules, share: true);
         var results = new ProjectHealth[count];
         var linkNumbers = new int[count];
         Partitioned.For(count, () => new Scratch(links!), (i, scratch) =>

@@ -35,7 +35,7 @@ public static class ProjectHealthCalculator
         }
 
         var milestones = input.Milestones as Milestone[] ?? [.. input.Milestones];
-        return Evaluate(input.Project, milestones, tickets, actuals, [], new ScoringTables(rules), asOf);
+        return Evaluate(input.Project, milestones, tickets, actuals, [], new ScoringTables(rules, share: false), asOf);
     }
 
     /// <summary>
@@ -364,14 +364,31 @@ internal struct TicketSummary
 /// </summary>
 internal sealed class ScoringTables
 {
-    private readonly FactorWeightsFor[] _weights = new FactorWeightsFor[16];
-    private readonly ConcurrentDictionary<TicketKey, FactorResult> _tickets = new();
-    private readonly FactorResult?[]?[] _staleness = new FactorResult?[]?[16];
+    /// <summary>The weights of each rules instance, worked out once (the rules are immutable).</summary>
+    private static readonly ConditionalWeakTable<HealthRules, FactorWeightsFor[]> WeightsOf = [];
 
-    public ScoringTables(HealthRules rules)
+    private readonly FactorWeightsFor[] _weights;
+    private readonly ConcurrentDictionary<TicketKey, FactorResult>? _tickets;
+    private readonly FactorResult?[]?[]? _staleness;
+
+    /// <param name="share">Share equal tickets and staleness results between the projects of this run.</param>
+    public ScoringTables(HealthRules rules, bool share)
     {
         Rules = rules;
-        for (var mask = 0; mask < _weights.Length; mask++)
+        _weights = WeightsOf.GetValue(rules, Compute);
+        if (share)
+        {
+            _tickets = new ConcurrentDictionary<TicketKey, FactorResult>();
+            _staleness = new FactorResult?[]?[16];
+        }
+    }
+
+    public HealthRules Rules { get; }
+
+    private static FactorWeightsFor[] Compute(HealthRules rules)
+    {
+        var weights = new FactorWeightsFor[16];
+        for (var mask = 0; mask < weights.Length; mask++)
         {
             var dataWeight = 0m;
             for (var i = 0; i < 4; i++)
@@ -395,11 +412,11 @@ internal sealed class ScoringTables
             }
 
             var enough = dataWeight >= rules.Rag.MinimumDataWeight && dataWeight > 0m;
-            _weights[mask] = new FactorWeightsFor(effective, enough, "Unknown: too little data (" + string.Join(", ", missing) + " without data)");
+            weights[mask] = new FactorWeightsFor(effective, enough, "Unknown: too little data (" + string.Join(", ", missing) + " without data)");
         }
-    }
 
-    public HealthRules Rules { get; }
+        return weights;
+    }
 
     /// <summary>The weights when the factors in <paramref name="mask"/> (bit = factor number) have data.</summary>
     public FactorWeightsFor Weights(int mask) => _weights[mask];
@@ -414,6 +431,11 @@ internal sealed class ScoringTables
     /// <summary>The tickets factor: one shared result per summary (count, urgent, oldest, penalty to the bit) and mask.</summary>
     public FactorResult Tickets(int mask, TicketSummary tickets)
     {
+        if (_tickets is null)
+        {
+            return Create(HealthFactor.Tickets, mask, ProjectHealthCalculator.Tickets(tickets));
+        }
+
         var key = new TicketKey(mask, tickets.Count, tickets.Urgent, tickets.Oldest, DecimalBits.Of(tickets.Penalty));
         if (_tickets.TryGetValue(key, out var shared))
         {
@@ -426,7 +448,7 @@ internal sealed class ScoringTables
     /// <summary>The staleness factor: shared per key (idle days, no data, not active) and mask.</summary>
     public FactorResult Staleness(int mask, ProjectHealthCalculator.FactorScore raw)
     {
-        if (raw.Key < 0)
+        if (raw.Key < 0 || _staleness is null)
         {
             return Create(HealthFactor.Staleness, mask, raw);
         }
