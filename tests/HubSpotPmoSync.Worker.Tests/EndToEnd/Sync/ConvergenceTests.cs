@@ -8,6 +8,7 @@ namespace HubSpotPmoSync.Worker.Tests.EndToEnd.Sync;
 /// Issue 5, "Convergence": <c>scale:20000</c>, a first sync, then ten rounds of churn with a 2 s index lag, the store
 /// equal to HubSpot after each (<see cref="ConvergenceScenario"/>).
 /// </summary>
+[Collection(ConvergenceCollection.Name)]
 public sealed class ConvergenceTests(ITestOutputHelper log)
 {
     [Fact]
@@ -18,4 +19,12 @@ public sealed class ConvergenceTests(ITestOutputHelper log)
         // The race was real: some changes were invisible to the raced sync and came only with the later one.
         Assert.True(outcome.CaughtUpLate > 0, "no sync ever raced the index lag");
     }
+}
+
+/// <summary>The collection of <see cref="ConvergenceTests"/>, started before the others.</summary>
+[CollectionDefinition(Name)]
+[LongScenario]
+public sealed class ConvergenceCollection
+{
+    public const string Name = "Issue 5 convergence";
 }

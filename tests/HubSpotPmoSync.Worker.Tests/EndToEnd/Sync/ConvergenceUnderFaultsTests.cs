@@ -9,6 +9,7 @@ namespace HubSpotPmoSync.Worker.Tests.EndToEnd.Sync;
 /// <c>scale:20000</c> and ten rounds — with <c>429:0.1,503:0.05,reset:0.02,truncate:0.01</c> on every call of every
 /// sync (the test's own creates, archives and link changes go without faults).
 /// </summary>
+[Collection(ConvergenceUnderFaultsCollection.Name)]
 public sealed class ConvergenceUnderFaultsTests(ITestOutputHelper log)
 {
     public const string Faults = "429:0.1,503:0.05,reset:0.02,truncate:0.01";
@@ -21,4 +22,12 @@ public sealed class ConvergenceUnderFaultsTests(ITestOutputHelper log)
         Assert.True(outcome.FirstSyncFaults > 0, "no fault was injected into the first sync");
         Assert.True(outcome.RoundFaults > 0, "no fault was injected into the rounds' syncs");
     }
+}
+
+/// <summary>The collection of <see cref="ConvergenceUnderFaultsTests"/>, started before the others.</summary>
+[CollectionDefinition(Name)]
+[LongScenario]
+public sealed class ConvergenceUnderFaultsCollection
+{
+    public const string Name = "Issue 5 convergence under faults";
 }
