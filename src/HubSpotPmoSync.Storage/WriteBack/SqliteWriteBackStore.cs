@@ -426,45 +426,52 @@ public sealed class SqliteWriteBackStore : IWriteBackStore
     /// <summary>Adds the desired values (<c>wb_desired</c>) and kept conflicts (<c>wb_kept</c>) of one chunk of records to <paramref name="states"/>.</summary>
     private static void ReadDesired(SqliteConnection connection, string objectType, string keys, Dictionary<PropertyKey, PropertyState> states)
     {
-        using (var cmd = connection.CreateCommand())
-        {
-            cmd.CommandText = """
-                SELECT record_key, property, value, since FROM wb_desired
-                WHERE object_type = $type AND record_key IN (SELECT value FROM json_each($keys));
-                """;
-            cmd.Parameters.AddWithValue("$type", objectType);
-            cmd.Parameters.AddWithValue("$keys", keys);
-            using var reader = cmd.ExecuteReader();
-            while (reader.Read())
+        UpdateStates(
+            connection,
+            "SELECT record_key, property, value, since FROM wb_desired",
+            objectType,
+            keys,
+            states,
+            (reader, s) => s with { HasDesired = true, DesiredValue = NullableString(reader, 2), DesiredSince = ParseTime(reader.GetString(3)) });
+        UpdateStates(
+            connection,
+            "SELECT record_key, property, hubspot_value, hubspot_changed_at, local_value, local_changed_at, policy FROM wb_kept",
+            objectType,
+            keys,
+            states,
+            (reader, s) => s with
             {
-                var k = new PropertyKey(objectType, reader.GetString(0), reader.GetString(1));
-                var s = states.TryGetValue(k, out var existing) ? existing : PropertyState.Unknown;
-                states[k] = s with { HasDesired = true, DesiredValue = NullableString(reader, 2), DesiredSince = ParseTime(reader.GetString(3)) };
-            }
-        }
-
-        using (var cmd = connection.CreateCommand())
-        {
-            cmd.CommandText = """
-                SELECT record_key, property, hubspot_value, hubspot_changed_at, local_value, local_changed_at, policy FROM wb_kept
-                WHERE object_type = $type AND record_key IN (SELECT value FROM json_each($keys));
-                """;
-            cmd.Parameters.AddWithValue("$type", objectType);
-            cmd.Parameters.AddWithValue("$keys", keys);
-            using var reader = cmd.ExecuteReader();
-            while (reader.Read())
-            {
-                var k = new PropertyKey(objectType, reader.GetString(0), reader.GetString(1));
-                var s = states.TryGetValue(k, out var existing) ? existing : PropertyState.Unknown;
-                var kept = new KeptConflict(
-                    k,
+                Kept = new KeptConflict(
+                    new PropertyKey(objectType, reader.GetString(0), reader.GetString(1)),
                     NullableString(reader, 2),
                     reader.IsDBNull(3) ? null : ParseTime(reader.GetString(3)),
                     NullableString(reader, 4),
                     ParseTime(reader.GetString(5)),
-                    ConflictPolicies.Parse(reader.GetString(6)));
-                states[k] = s with { Kept = kept };
-            }
+                    ConflictPolicies.Parse(reader.GetString(6))),
+            });
+    }
+
+    /// <summary>
+    /// Runs <paramref name="select"/> (its first two columns the record key and property) for one chunk of records
+    /// and folds each row into the state of its property.
+    /// </summary>
+    private static void UpdateStates(
+        SqliteConnection connection,
+        string select,
+        string objectType,
+        string keys,
+        Dictionary<PropertyKey, PropertyState> states,
+        Func<SqliteDataReader, PropertyState, PropertyState> update)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = select + " WHERE object_type = $type AND record_key IN (SELECT value FROM json_each($keys));";
+        cmd.Parameters.AddWithValue("$type", objectType);
+        cmd.Parameters.AddWithValue("$keys", keys);
+        using var reader = cmd.ExecuteReader();
+        while (reader.Read())
+        {
+            var k = new PropertyKey(objectType, reader.GetString(0), reader.GetString(1));
+            states[k] = update(reader, states.TryGetValue(k, out var existing) ? existing : PropertyState.Unknown);
         }
     }
 
