@@ -16,6 +16,9 @@ namespace HubSpotPmoSync.Core.Outbound;
 /// </summary>
 public static class ComputedFields
 {
+    /// <summary>How a rollup reason names the projects that have no currency.</summary>
+    private const string NoCurrency = "no currency";
+
     /// <summary>Values per record of each kind: kind → record id → local field → HubSpot string.</summary>
     public static IReadOnlyDictionary<EntityKind, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string?>>> Compute(
         DeliveryModelSnapshot model, PortfolioHealth health, PortfolioRollup rollup, DateTimeOffset asOf)
@@ -106,7 +109,12 @@ public static class ComputedFields
         }
         else if (totals.Count > 1)
         {
-            reason += "; variance by currency: " + string.Join(", ", totals.Select(t => $"{t.Currency} {t.Vac.ToString("0.00", CultureInfo.InvariantCulture)}"));
+            // The currencies by code, then the projects without a currency under a label of their own (an empty code
+            // would read as a stray space in HubSpot).
+            reason += "; variance by currency: " + string.Join(", ", totals
+                .OrderBy(t => t.Currency.Length == 0)
+                .ThenBy(t => t.Currency, StringComparer.Ordinal)
+                .Select(t => $"{(t.Currency.Length == 0 ? NoCurrency : t.Currency)} {t.Vac.ToString("0.00", CultureInfo.InvariantCulture)}"));
         }
 
         return new Dictionary<string, string?>(StringComparer.Ordinal)
