@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using HubSpotPmoSync.Core.Delivery;
 using HubSpotPmoSync.Core.Health;
 using HubSpotPmoSync.Core.Reporting;
@@ -16,6 +17,14 @@ namespace HubSpotPmoSync.Core.Rollups;
 /// </remarks>
 public static class RollupCalculator
 {
+    /// <summary>Rolls the projects' health up to the deals and companies that are not archived, ordered by id.</summary>
+    /// <remarks>
+    /// Ids are unique in HubSpot, so two live projects with one id, or two results for one project id in
+    /// <paramref name="health"/>, can only be a caller's bug: the rollup refuses them rather than count one and drop
+    /// the other unseen. An archived project may share its id with a live one (archived projects are left out).
+    /// </remarks>
+    /// <exception cref="ArgumentException">Two live projects of <paramref name="model"/>, or two results of
+    /// <paramref name="health"/>, have the same project id (named in the message).</exception>
     public static PortfolioRollup Rollup(DeliveryModelSnapshot model, PortfolioHealth health)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -25,10 +34,18 @@ public static class RollupCalculator
         ProjectMembers? members = null;
         Deal[]? dealList = null;
         Company[]? companyList = null;
-        Parallel.Invoke(
-            () => members = Members(model, health, links),
-            () => dealList = SortedById(model.Deals, d => d.Archived, d => d.Id),
-            () => companyList = SortedById(model.Companies, c => c.Archived, c => c.Id));
+        try
+        {
+            Parallel.Invoke(
+                () => members = Members(model, health, links),
+                () => dealList = SortedById(model.Deals, d => d.Archived, d => d.Id),
+                () => companyList = SortedById(model.Companies, c => c.Archived, c => c.Id));
+        }
+        catch (AggregateException e) when (e.InnerExceptions is [ArgumentException refused])
+        {
+            // A refused input (see above) is the caller's error: thrown as is, not wrapped by the parallel run.
+            ExceptionDispatchInfo.Throw(refused);
+        }
 
         var deals = new DealRollup[dealList!.Length];
         Partitioned.For(dealList.Length, () => new Scratch(links), (i, scratch) =>
@@ -135,7 +152,7 @@ public static class RollupCalculator
 
     /// <summary>
     /// What each project (by link number) brings to a rollup: set for the projects that are not archived and were
-    /// scored (the last score of an id counts), with their rank by code (equal codes share a rank).
+    /// scored, with their rank by code (equal codes share a rank). Throws on an id given twice (see <see cref="Rollup"/>).
     /// </summary>
     private static ProjectMembers Members(DeliveryModelSnapshot model, PortfolioHealth health, LinkIndex links)
     {
@@ -167,10 +184,23 @@ public static class RollupCalculator
             return new ProjectMembers(of, rank);
         }
 
+        // Not from the evaluator (or its ids are not unique): look every project up, refusing an id given twice. A
+        // linked id is caught by its slot, the few ids without links by a set.
         var projects = new Project?[count];
+        HashSet<string>? unlinked = null;
         foreach (var p in model.Projects)
         {
-            var n = p.Archived ? -1 : links.IndexOf(EntityKind.Project, p.Id);
+            if (p.Archived)
+            {
+                continue;
+            }
+
+            var n = links.IndexOf(EntityKind.Project, p.Id);
+            if (Repeats(projects, n, p.Id, ref unlinked))
+            {
+                throw new ArgumentException($"Two live projects have the id '{p.Id}' (HubSpot ids are unique).", nameof(model));
+            }
+
             if (n >= 0)
             {
                 projects[n] = p;
@@ -178,9 +208,15 @@ public static class RollupCalculator
         }
 
         var healths = new ProjectHealth?[count];
+        unlinked = null;
         foreach (var h in health.Projects)
         {
             var n = links.IndexOf(EntityKind.Project, h.ProjectId);
+            if (Repeats(healths, n, h.ProjectId, ref unlinked))
+            {
+                throw new ArgumentException($"Two health results are for the project id '{h.ProjectId}'.", nameof(health));
+            }
+
             if (n >= 0)
             {
                 healths[n] = h;
@@ -212,6 +248,11 @@ public static class RollupCalculator
 
         return new ProjectMembers(of, rank);
     }
+
+    /// <summary>Whether the id was seen before: its slot (link number <paramref name="n"/>) is taken, or, without links, the set has it.</summary>
+    private static bool Repeats<T>(T?[] slots, int n, string id, ref HashSet<string>? unlinked)
+        where T : class =>
+        n >= 0 ? slots[n] is not null : !(unlinked ??= new HashSet<string>(StringComparer.Ordinal)).Add(id);
 
     /// <summary>A project's part in rollups (<see cref="Counts"/> false: it does not count), money rounded to the cent.</summary>
     private readonly record struct Member(bool Counts, string Id, string Currency, bool Active, Rag Rag, decimal? Score, decimal Budget, decimal Eac, decimal Vac, bool WithoutEac)

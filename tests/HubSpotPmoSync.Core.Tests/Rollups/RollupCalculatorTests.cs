@@ -140,6 +140,57 @@ public sealed class RollupCalculatorTests
         Assert.Empty(d4.Totals);
     }
 
+    /// <summary>Deal d-1 linked to project id p-1, with the projects given (HubSpot ids are unique: two live p-1 are a caller's bug).</summary>
+    private static DeliveryModelSnapshot DealWith(params Project[] projects) => new HealthPortfolioBuilder()
+        .WithDeal(new HealthDealBuilder().WithId("d-1").Build())
+        .Link(EntityKind.Deal, "d-1", EntityKind.Project, "p-1")
+        .Build() with { Projects = projects };
+
+    private static HealthProjectBuilder Project(string id, string code, string currency) =>
+        new HealthProjectBuilder().WithId(id).WithCode(code).WithBudget(1_000m, currency);
+
+    [Fact]
+    public void Rollup_TwoLiveProjectsWithOneId_RefusedNamingTheId()
+    {
+        var eur = Project("p-1", "PRJ-0001", "EUR").Build();
+        var usd = Project("p-1", "PRJ-0002", "USD").Build();
+        var model = DealWith(eur, usd);
+        var scored = PortfolioHealthEvaluator.Evaluate(model, DeliveryData.Empty, HealthRules.Default, AsOf);
+        var byHand = new PortfolioHealth(AsOf, [Health(usd, Rag.Green, 90m, 1_000m)]);
+
+        // Whether the health came from the evaluator or was built by hand, neither project is dropped unseen.
+        Assert.Contains("'p-1'", Assert.Throws<ArgumentException>("model", () => RollupCalculator.Rollup(model, scored)).Message, StringComparison.Ordinal);
+        Assert.Contains("'p-1'", Assert.Throws<ArgumentException>("model", () => RollupCalculator.Rollup(model, byHand)).Message, StringComparison.Ordinal);
+
+        // Also when the projects sharing an id have no links: they count nowhere, but the model is still wrong.
+        var unlinked = DealWith(Project("p-9", "PRJ-0009", "EUR").Build(), Project("p-9", "PRJ-0010", "EUR").Build());
+        Assert.Contains("'p-9'", Assert.Throws<ArgumentException>("model", () => RollupCalculator.Rollup(unlinked, byHand)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Rollup_ArchivedProjectSharingALiveOnesId_OnlyTheLiveOneCounts()
+    {
+        var live = Project("p-1", "PRJ-0002", "USD").Build();
+        var model = DealWith(Project("p-1", "PRJ-0001", "EUR").Archived().Build(), live);
+
+        var fromEvaluator = RollupCalculator.Rollup(model, PortfolioHealthEvaluator.Evaluate(model, DeliveryData.Empty, HealthRules.Default, AsOf));
+        var byHand = RollupCalculator.Rollup(model, new PortfolioHealth(AsOf, [Health(live, Rag.Amber, 60m, 1_500m)]));
+
+        Assert.Equal([new CurrencyTotals("USD", 1, 1_000m, 1_500m, -500m, 0)], Assert.Single(byHand.Deals).Totals);
+        Assert.Equal(["USD"], Assert.Single(fromEvaluator.Deals).Totals.Select(t => t.Currency));
+    }
+
+    [Fact]
+    public void Rollup_TwoHealthResultsForOneProjectId_RefusedNamingTheId()
+    {
+        var (model, health) = Portfolio();
+        var twice = new PortfolioHealth(AsOf, [.. health.Projects, health.Projects[1] with { Rag = Rag.Red }]);
+
+        var refused = Assert.Throws<ArgumentException>("health", () => RollupCalculator.Rollup(model, twice));
+
+        Assert.Contains("'p-2'", refused.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(Rag.Green, Rag.Unknown, Rag.Unknown)]
     [InlineData(Rag.Unknown, Rag.Amber, Rag.Amber)]
