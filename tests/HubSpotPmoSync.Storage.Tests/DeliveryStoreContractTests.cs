@@ -167,6 +167,27 @@ public abstract class DeliveryStoreContractTests
     }
 
     [Fact]
+    public async Task ExportAsync_LinkToAnArchivedRecord_HiddenButKeptAndShownAgainOnRestore()
+    {
+        var plain = new AssociationKind("HUBSPOT_DEFINED", 341, null);
+        await Store.CommitPageAsync(Page(EntityKind.Company, [Write(Company("50")), Write(Company("51", archived: true))]), default);
+        await Store.CommitPageAsync(Page(EntityKind.Deal, [Write(Deal("1"))], [
+            new LinkReplacement(EntityKind.Deal, "1", EntityKind.Company, [Link(EntityKind.Deal, "1", EntityKind.Company, "50", plain), Link(EntityKind.Deal, "1", EntityKind.Company, "51", plain)]),
+        ]), default);
+
+        var export = await Store.ExportAsync(null, default);
+
+        // As HubSpot's reads show it: the archived company is exported (flagged), the link to it is not.
+        Assert.Equal([("50", false), ("51", true)], export.Records[EntityKind.Company].Select(r => (r.Id, r.Archived)));
+        Assert.Equal([("deals", "1", "companies", "50")], export.Associations.Select(a => (a.FromType, a.FromId, a.ToType, a.ToId)));
+        Assert.Equal(["50"], (await Store.ExportAsync([EntityKind.Company], default)).Associations.Select(a => a.ToId));
+
+        // Restored: the link is back (the store kept it).
+        await Store.CommitPageAsync(Page(EntityKind.Company, [Write(Company("51"), hash: "h2")]), default);
+        Assert.Equal(["50", "51"], (await Store.ExportAsync(null, default)).Associations.Select(a => a.ToId));
+    }
+
+    [Fact]
     public async Task GetStatusAsync_LedgerRows_CountsByStatusWithReasons()
     {
         await Store.CommitPageAsync(Page(EntityKind.Deal, [
