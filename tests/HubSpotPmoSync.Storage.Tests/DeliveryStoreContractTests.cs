@@ -227,7 +227,7 @@ public abstract class DeliveryStoreContractTests
         Assert.Equal(["1", "3"], model.Deals.Select(d => d.Id));
         Assert.Equal((1250.50m, true, "Deal 1"), (model.Deals[0].Amount, model.Deals[0].IsClosedWon, model.Deals[0].Name));
         Assert.False(model.Deals[1].IsClosedWon);
-        Assert.Equal(["9"], model.Linked(EntityKind.Deal, "1", EntityKind.Company));
+        Assert.Equal([(EntityKind.Deal, "1", EntityKind.Company, "9")], model.Links.Select(l => (l.From, l.FromId, l.To, l.ToId)));
         Assert.Equal(SeedPortal.DealPipelines[0].Stages, (await Store.GetPipelinesAsync(EntityKind.Deal, default))[0].Stages);
     }
 
@@ -247,11 +247,12 @@ public abstract class DeliveryStoreContractTests
         Assert.Equal([("50", false), ("51", true)], model.Companies.Select(c => (c.Id, c.Archived)));
         var link = Assert.Single(model.Links);
         Assert.Equal((EntityKind.Deal, "1", EntityKind.Company, "50"), (link.From, link.FromId, link.To, link.ToId));
-        Assert.Equal(["1"], model.Linked(EntityKind.Company, "50", EntityKind.Deal));
 
         // Restored: the links are back (the store kept them).
         await Store.CommitPageAsync(Page(EntityKind.Company, [Write(Company("51"), hash: "h2")]), default);
-        Assert.Equal(["50", "51"], (await Store.LoadModelAsync(default)).Linked(EntityKind.Deal, "1", EntityKind.Company).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            [(EntityKind.Deal, "1", EntityKind.Company, "50"), (EntityKind.Deal, "1", EntityKind.Company, "51")],
+            (await Store.LoadModelAsync(default)).Links.Select(l => (l.From, l.FromId, l.To, l.ToId)).OrderBy(l => l.ToId, StringComparer.Ordinal));
     }
 
     [Fact]

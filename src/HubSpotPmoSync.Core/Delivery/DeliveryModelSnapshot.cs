@@ -4,6 +4,10 @@ namespace HubSpotPmoSync.Core.Delivery;
 /// The CRM-backed part of the delivery model at one moment, as typed entities: what the health engine,
 /// the rollups and the reports read. Archived records are included with <c>Archived = true</c>.
 /// </summary>
+/// <remarks>
+/// To find what an entity is linked to, index <see cref="Links"/> once (<c>LinkIndex</c>) rather than scanning them
+/// per entity: a scan per lookup grows with entities × links (it once made kickoff planning quadratic).
+/// </remarks>
 public sealed record DeliveryModelSnapshot(
     IReadOnlyList<Company> Companies,
     IReadOnlyList<Deal> Deals,
@@ -12,10 +16,4 @@ public sealed record DeliveryModelSnapshot(
     IReadOnlyList<DeliveryLink> Links)
 {
     public static DeliveryModelSnapshot Empty { get; } = new([], [], [], [], []);
-
-    /// <summary>Ids of <paramref name="to"/> entities linked from the entity (either link direction counts).</summary>
-    public IEnumerable<string> Linked(EntityKind from, string fromId, EntityKind to) =>
-        Links.Where(l => l.From == from && l.FromId == fromId && l.To == to).Select(l => l.ToId)
-            .Concat(Links.Where(l => l.To == from && l.ToId == fromId && l.From == to).Select(l => l.FromId))
-            .Distinct(StringComparer.Ordinal);
 }

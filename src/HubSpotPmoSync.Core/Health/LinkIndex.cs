@@ -4,8 +4,8 @@ namespace HubSpotPmoSync.Core.Health;
 
 /// <summary>
 /// The links of a snapshot indexed both ways, built once per scoring run and shared by the scorer, the rollups
-/// and the reports: <see cref="DeliveryModelSnapshot.Linked"/> scans all links per call, which is too slow for a
-/// portfolio of 100k projects.
+/// and the reports (and once per kickoff plan): scanning all links per lookup is too slow for a portfolio of 100k
+/// projects.
 /// </summary>
 /// <remarks>
 /// Every id that appears in a link gets a dense number per entity kind (<see cref="IndexOf"/>), in first-seen

@@ -124,8 +124,8 @@ public static class KickoffPlanner
 
         var liveCompanies = snapshot.Companies.Where(c => !c.Archived).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
 
-        // One pass over the links: DeliveryModelSnapshot.Linked scans them all per call, which made planning grow with
-        // won deals × links (seconds at a few thousand won deals).
+        // One pass over the links: scanning them all per lookup made planning grow with won deals × links (seconds at a
+        // few thousand won deals).
         var links = LinkIndex.Of(snapshot);
         var wonStages = options.ClosedWonStages.ToHashSet(StringComparer.Ordinal);
         var kickoffs = new List<ProjectKickoff>();

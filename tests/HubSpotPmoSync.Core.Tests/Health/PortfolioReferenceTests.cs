@@ -9,7 +9,7 @@ namespace HubSpotPmoSync.Core.Tests.Health;
 /// <summary>
 /// Pins the portfolio engine (the evaluator's grouping by project, links, tickets through companies and deals, trend,
 /// and the rollups) against a straightforward reference: per project, plain LINQ over the whole model and data
-/// (<see cref="DeliveryModelSnapshot.Linked"/> scans), one <see cref="ProjectHealthCalculator.Evaluate(ProjectHealthInput, HealthRules, DateTimeOffset)"/>
+/// (<see cref="Linked"/> scans every link, not the engine's <see cref="LinkIndex"/>), one <see cref="ProjectHealthCalculator.Evaluate(ProjectHealthInput, HealthRules, DateTimeOffset)"/>
 /// call, the trend rule and the rollup rules written out as the docs state them. Compared field by field, unrounded,
 /// on generated portfolios full of edge cases.
 /// </summary>
@@ -72,15 +72,15 @@ public sealed class PortfolioReferenceTests
 
             // Tickets on the project, then on its companies (linked directly, else through its deals), each once; a
             // ticket id given twice in the model is the last one.
-            var companies = model.Linked(EntityKind.Project, project.Id, EntityKind.Company).ToList();
+            var companies = Linked(model, EntityKind.Project, project.Id, EntityKind.Company).ToList();
             if (companies.Count == 0)
             {
-                companies = [.. model.Linked(EntityKind.Project, project.Id, EntityKind.Deal)
-                    .SelectMany(d => model.Linked(EntityKind.Deal, d, EntityKind.Company)).Distinct(StringComparer.Ordinal)];
+                companies = [.. Linked(model, EntityKind.Project, project.Id, EntityKind.Deal)
+                    .SelectMany(d => Linked(model, EntityKind.Deal, d, EntityKind.Company)).Distinct(StringComparer.Ordinal)];
             }
 
-            var tickets = model.Linked(EntityKind.Project, project.Id, EntityKind.Ticket)
-                .Concat(companies.SelectMany(c => model.Linked(EntityKind.Company, c, EntityKind.Ticket)))
+            var tickets = Linked(model, EntityKind.Project, project.Id, EntityKind.Ticket)
+                .Concat(companies.SelectMany(c => Linked(model, EntityKind.Company, c, EntityKind.Ticket)))
                 .Distinct(StringComparer.Ordinal)
                 .Select(id => model.Tickets.LastOrDefault(t => t.Id == id))
                 .OfType<Ticket>()
@@ -135,17 +135,17 @@ public sealed class PortfolioReferenceTests
 
         var deals = model.Deals.Where(d => !d.Archived).OrderBy(d => d.Id, StringComparer.Ordinal).Select(d =>
         {
-            var members = Members(model.Linked(EntityKind.Deal, d.Id, EntityKind.Project));
+            var members = Members(Linked(model, EntityKind.Deal, d.Id, EntityKind.Project));
             return new DealRollup(d.Id, d.Name, [.. members.Select(m => m.Project.Id)], Worst(members), members.Min(m => m.Health.Score), Totals(members));
         }).ToList();
 
         var companies = model.Companies.Where(c => !c.Archived).OrderBy(c => c.Id, StringComparer.Ordinal).Select(c =>
         {
             bool Active(string id) => live.TryGetValue(id, out var p) && p.IsActive && scored.ContainsKey(id);
-            var viaDeals = model.Linked(EntityKind.Company, c.Id, EntityKind.Deal)
-                .SelectMany(d => model.Linked(EntityKind.Deal, d, EntityKind.Project).Where(Active).Select(p => (Deal: d, Project: p)))
+            var viaDeals = Linked(model, EntityKind.Company, c.Id, EntityKind.Deal)
+                .SelectMany(d => Linked(model, EntityKind.Deal, d, EntityKind.Project).Where(Active).Select(p => (Deal: d, Project: p)))
                 .ToList();
-            var members = Members(model.Linked(EntityKind.Company, c.Id, EntityKind.Project).Where(Active)
+            var members = Members(Linked(model, EntityKind.Company, c.Id, EntityKind.Project).Where(Active)
                 .Concat(viaDeals.Select(v => v.Project)).Distinct(StringComparer.Ordinal));
             return new CompanyRollup(
                 c.Id,
@@ -161,6 +161,12 @@ public sealed class PortfolioReferenceTests
 
         return new PortfolioRollup(deals, companies);
     }
+
+    /// <summary>Ids of the <paramref name="to"/> entities linked to the entity (either link direction), each once: a scan of every link.</summary>
+    private static IEnumerable<string> Linked(DeliveryModelSnapshot model, EntityKind from, string id, EntityKind to) =>
+        model.Links.Where(l => l.From == from && l.FromId == id && l.To == to).Select(l => l.ToId)
+            .Concat(model.Links.Where(l => l.To == from && l.ToId == id && l.From == to).Select(l => l.FromId))
+            .Distinct(StringComparer.Ordinal);
 
     private static Rag Worst(List<(Project Project, ProjectHealth Health)> members) =>
         members.Count == 0 ? Rag.Unknown : members.Aggregate(Rag.Green, (worst, m) => worst.Worst(m.Health.Rag));
