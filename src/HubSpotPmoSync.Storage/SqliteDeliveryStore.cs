@@ -668,11 +668,10 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
         _writer = _database.Open();
         using (var pragma = _writer.CreateCommand())
         {
-            // The sync writes page after page: fewer, larger checkpoints (40 MB of WAL instead of 4 MB) keep ingest
-            // fast. The page cache stays at SQLite's default (2 MB): measured with sqlite-ingest, a 64 MB cache made
-            // every commit slower (about 15 % more CPU per record), as SQLite walks the cache's hash table at the end
-            // of each transaction. The file's own pages stay in the OS cache either way.
-            pragma.CommandText = "PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 10000;";
+            // The sync writes page after page: fewer, larger checkpoints (5,000 pages, 40 MB of WAL with 8 KB pages,
+            // instead of SQLite's 1,000) keep ingest fast. The page cache stays at SQLite's default (2 MB): measured
+            // with sqlite-ingest, caches of 16 and 64 MB were no faster. The file's pages stay in the OS cache anyway.
+            pragma.CommandText = "PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 5000;";
             pragma.ExecuteNonQuery();
         }
 

@@ -84,6 +84,52 @@ public sealed class SqliteDatabaseTests : IDisposable
     }
 
     [Fact]
+    public void Open_NewDatabase_Uses8KbPages()
+    {
+        using var connection = _temp.Database.Open();
+
+        Assert.Equal("8192", Scalar(connection, "PRAGMA page_size;"));
+    }
+
+    [Fact]
+    public void Open_DatabaseAtVersion6With4KbPages_Migration7KeepsThePagesAndIndexesOnlyRecordsNotInSync()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(_temp.Path_)!);
+        using (var old = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _temp.Path_, Pooling = false }.ToString()))
+        {
+            old.Open();
+            Execute(old, "PRAGMA page_size = 4096; PRAGMA journal_mode = WAL;");
+            Execute(old, "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);");
+            foreach (var (version, name, sql) in SqliteDatabase.Migrations.All.Where(m => m.Version <= 6))
+            {
+                Execute(old, sql);
+                Execute(old, $"INSERT INTO schema_version VALUES ({version.ToString(CultureInfo.InvariantCulture)}, '{name}', '2026-01-01T00:00:00Z');");
+            }
+
+            Execute(old, """
+                INSERT INTO sync_ledger VALUES ('deals', '1', '2026-01-02T00:00:00Z', 'h1', 'in_sync', NULL, '2026-01-04T00:00:00Z');
+                INSERT INTO sync_ledger VALUES ('deals', '2', '2026-01-02T00:00:00Z', 'h2', 'failing', 'amount: not a number', '2026-01-04T00:00:00Z');
+                INSERT INTO sync_ledger VALUES ('deals', '3', '2026-01-02T00:00:00Z', 'h3', 'excluded', 'pipeline: not in the filter', '2026-01-04T00:00:00Z');
+                INSERT INTO sync_ledger VALUES ('tickets', '2', '2026-01-02T00:00:00Z', 'h4', 'in_sync', NULL, '2026-01-04T00:00:00Z');
+                """);
+        }
+
+        using var connection = _temp.Database.Open();
+
+        Assert.Equal("4096", Scalar(connection, "PRAGMA page_size;"));
+        Assert.Contains("7 0007_ledger_status_index_partial", Scalar(connection, "SELECT group_concat(version || ' ' || name, ',') FROM schema_version;"));
+        Assert.Equal("deals 2 failing amount: not a number,deals 3 excluded pipeline: not in the filter", Scalar(connection, """
+            SELECT group_concat(object_type || ' ' || id || ' ' || status || ' ' || reason, ',') FROM (
+              SELECT * FROM sync_ledger INDEXED BY ix_sync_ledger_status WHERE object_type = 'deals' AND status <> 'in_sync' ORDER BY id);
+            """));
+        Assert.Equal("2", Scalar(connection, "SELECT COUNT(*) FROM sync_ledger INDEXED BY ix_sync_ledger_status WHERE status <> 'in_sync';"));
+        Assert.EndsWith("WHERE status <> 'in_sync'", Scalar(connection, "SELECT sql FROM sqlite_master WHERE name = 'ix_sync_ledger_status';"), StringComparison.Ordinal);
+        Assert.Equal("deals excluded 1,deals failing 1,deals in_sync 1,tickets in_sync 1", Scalar(connection, """
+            SELECT group_concat(t, ',') FROM (SELECT object_type || ' ' || status || ' ' || COUNT(*) AS t FROM sync_ledger GROUP BY object_type, status ORDER BY object_type, status);
+            """));
+    }
+
+    [Fact]
     public void Open_Database_UsesWalJournal()
     {
         using var connection = _temp.Database.Open();
