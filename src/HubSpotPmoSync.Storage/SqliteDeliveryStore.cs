@@ -533,17 +533,7 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
         var reasons = new List<LedgerReasonCount>();
         using (var cmd = c.CreateCommand())
         {
-            cmd.CommandText = """
-                SELECT status, reason, COUNT(*), (SELECT json_group_array(id) FROM (
-                           SELECT x.id FROM sync_ledger x
-                           WHERE x.object_type = l.object_type AND x.status = l.status AND x.reason IS l.reason
-                           ORDER BY length(x.id), x.id LIMIT 5))
-                FROM sync_ledger l
-                WHERE object_type = $type AND status <> 'in_sync'
-                GROUP BY status, reason
-                ORDER BY COUNT(*) DESC, reason
-                LIMIT 50;
-                """;
+            cmd.CommandText = LedgerReasonsSql;
             cmd.Parameters.AddWithValue("$type", kind.Plural());
             using var reader = cmd.ExecuteReader();
             while (reader.Read())
@@ -555,6 +545,23 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
 
         return new ObjectStatus(kind, records, archived, links, ReadCursor(c, kind), counts, reasons);
     }
+
+    /// <summary>
+    /// The reasons records of one type (<c>$type</c>) are not in sync, with a count and five example ids each. Both
+    /// the outer query and the examples' subquery say <c>status &lt;&gt; 'in_sync'</c>, so that both read the ledger's
+    /// partial status index (migration 0007) instead of every ledger row of the type.
+    /// </summary>
+    internal const string LedgerReasonsSql = """
+        SELECT status, reason, COUNT(*), (SELECT json_group_array(id) FROM (
+                   SELECT x.id FROM sync_ledger x
+                   WHERE x.object_type = l.object_type AND x.status = l.status AND x.reason IS l.reason AND x.status <> 'in_sync'
+                   ORDER BY length(x.id), x.id LIMIT 5))
+        FROM sync_ledger l
+        WHERE object_type = $type AND status <> 'in_sync'
+        GROUP BY status, reason
+        ORDER BY COUNT(*) DESC, reason
+        LIMIT 50;
+        """;
 
     private static SyncCursorState ReadCursor(SqliteConnection c, EntityKind kind)
     {

@@ -130,6 +130,25 @@ public sealed class SqliteDatabaseTests : IDisposable
     }
 
     [Fact]
+    public void LedgerReasonsQuery_ReadsOnlyThePartialStatusIndex_NeverEveryLedgerRowOfTheType()
+    {
+        using var connection = _temp.Database.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "EXPLAIN QUERY PLAN " + SqliteDeliveryStore.LedgerReasonsSql;
+        cmd.Parameters.AddWithValue("$type", "deals");
+        using var reader = cmd.ExecuteReader();
+        var plan = new List<string>();
+        while (reader.Read())
+        {
+            plan.Add(reader.GetString(3));
+        }
+
+        Assert.Contains(plan, step => step.Contains("SEARCH l USING COVERING INDEX ix_sync_ledger_status", StringComparison.Ordinal));
+        Assert.Contains(plan, step => step.Contains("SEARCH x USING COVERING INDEX ix_sync_ledger_status (object_type=? AND status=? AND reason=?)", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, step => step.Contains("PRIMARY KEY", StringComparison.Ordinal) || step.StartsWith("SCAN sync_ledger", StringComparison.Ordinal) || step.StartsWith("SCAN l", StringComparison.Ordinal) || step.StartsWith("SCAN x", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Open_Database_UsesWalJournal()
     {
         using var connection = _temp.Database.Open();
