@@ -248,8 +248,8 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
             {
                 using var cmd = c.CreateCommand();
                 cmd.CommandText = ids is null
-                    ? "SELECT object_type, id, archived, archived_at, created_at, updated_at, properties, local_values FROM crm_records WHERE object_type = $type;"
-                    : "SELECT object_type, id, archived, archived_at, created_at, updated_at, properties, local_values FROM crm_records WHERE object_type = $type AND id IN (SELECT value FROM json_each($ids));";
+                    ? "SELECT object_type, id, archived, archived_at, created_at, updated_at, properties, local_values, local_changed_at FROM crm_records WHERE object_type = $type;"
+                    : "SELECT object_type, id, archived, archived_at, created_at, updated_at, properties, local_values, local_changed_at FROM crm_records WHERE object_type = $type AND id IN (SELECT value FROM json_each($ids));";
                 cmd.Parameters.AddWithValue("$type", kind.Plural());
                 if (ids is not null)
                 {
@@ -320,7 +320,7 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
                 {
                     cmd.CommandText = """
                         SELECT r.object_type, r.id, r.archived, r.archived_at, r.created_at, r.updated_at, NULL, r.local_values,
-                               COALESCE(l.status = 'in_sync', 0)
+                               r.local_changed_at, COALESCE(l.status = 'in_sync', 0)
                         FROM crm_records r LEFT JOIN sync_ledger l ON l.object_type = r.object_type AND l.id = r.id;
                         """;
                     using var reader = cmd.ExecuteReader();
@@ -331,7 +331,7 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
                             archived.Add((reader.GetString(0), reader.GetString(1)));
                         }
 
-                        if (reader.GetInt64(8) != 1)
+                        if (reader.GetInt64(9) != 1)
                         {
                             continue;
                         }
@@ -636,7 +636,8 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
             Instant(reader.GetString(4)),
             Instant(reader.GetString(5)),
             withProperties ? StoreJson.ReadMap(reader.GetString(6)) : new SortedDictionary<string, string?>(),
-            StoreJson.ReadMap(reader.GetString(7)));
+            StoreJson.ReadMap(reader.GetString(7)),
+            reader.IsDBNull(8) ? null : Instant(reader.GetString(8)));
     }
 
     private T Read<T>(Func<SqliteConnection, T> read, T whenEmpty)
@@ -711,6 +712,7 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
                 ON CONFLICT (object_type, id) DO UPDATE SET
                     archived = excluded.archived, archived_at = excluded.archived_at, created_at = excluded.created_at,
                     updated_at = excluded.updated_at, properties = excluded.properties, local_values = excluded.local_values,
+                    local_changed_at = CASE WHEN crm_records.local_values IS excluded.local_values THEN crm_records.local_changed_at ELSE excluded.updated_at END,
                     last_synced_at = excluded.last_synced_at;
                 """);
             _deleteRecord = new RowStatement(connection, "DELETE FROM crm_records WHERE object_type = ?1 AND id = ?2;");

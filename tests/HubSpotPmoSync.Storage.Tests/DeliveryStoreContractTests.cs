@@ -84,6 +84,39 @@ public abstract class DeliveryStoreContractTests
     }
 
     [Fact]
+    public async Task CommitPageAsync_LocalValuesChange_LocalChangedAtIsThatVersionsUpdatedAtAndOutboundOnlyWritesKeepIt()
+    {
+        static StoredRecord Project(DateTimeOffset updatedAt, string percent, string score) => new(
+            EntityKind.Project,
+            "7",
+            false,
+            null,
+            At.AddDays(-30),
+            updatedAt,
+            new SortedDictionary<string, string?>(StringComparer.Ordinal)
+            {
+                ["health_score"] = score, ["hs_name"] = "Seven", ["project_code"] = "P-7", ["project_percent_complete"] = percent,
+            },
+            new SortedDictionary<string, string?>(StringComparer.Ordinal) { ["code"] = "P-7", ["name"] = "Seven", ["percent_complete"] = percent },
+            LocalChangedAt: At);
+
+        async Task<(DateTimeOffset? Stored, DateTimeOffset? Model)> Commit(StoredRecord record, string hash)
+        {
+            await Store.CommitPageAsync(Page(EntityKind.Project, [Write(record, hash: hash)]), default);
+            var stored = Assert.Single(await Store.GetRecordsAsync(EntityKind.Project, ["7"], default));
+            return (stored.LocalChangedAt, Assert.Single((await Store.LoadModelAsync(default)).Projects).UpdatedAt);
+        }
+
+        // First sight: no evidence of a person's edit (whatever the caller passed); then the worker's own health push
+        // (an outbound property and HubSpot's updatedAt moved, the local values did not); then a person's edit; then
+        // another push.
+        Assert.Equal((null, null), await Commit(Project(At.AddDays(-10), "40", "55"), "h1"));
+        Assert.Equal((null, null), await Commit(Project(At.AddDays(-5), "40", "60"), "h2"));
+        Assert.Equal((At.AddDays(-3), At.AddDays(-3)), await Commit(Project(At.AddDays(-3), "50", "60"), "h3"));
+        Assert.Equal((At.AddDays(-3), At.AddDays(-3)), await Commit(Project(At.AddDays(-1), "50", "65"), "h4"));
+    }
+
+    [Fact]
     public async Task CommitPageAsync_RecordLeavesTheModel_RemovesItAndItsLinksButKeepsTheLedgerRow()
     {
         await Store.CommitPageAsync(Page(EntityKind.Deal, [Write(Deal("1")), Write(Deal("2"))], [

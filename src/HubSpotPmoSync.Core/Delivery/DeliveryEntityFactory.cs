@@ -68,9 +68,13 @@ public sealed class DeliveryEntityFactory
     }
 
     /// <remarks>
-    /// HubSpot's <c>updatedAt</c> is deliberately not carried into <see cref="Project.UpdatedAt"/>: it also moves when
-    /// the worker itself writes health back, so staleness fed from it would reset with every push (a feedback loop).
-    /// Staleness counts time entries and the project's start instead.
+    /// <see cref="Project.UpdatedAt"/> is <see cref="StoredRecord.LocalChangedAt"/>, not HubSpot's <c>updatedAt</c>:
+    /// that one also moves when the worker itself writes health back, so staleness fed from it would reset with every
+    /// push (a feedback loop). <see cref="StoredRecord.LocalChangedAt"/> moves only when the project's local values
+    /// change, and those hold only inbound fields (what a person edits in HubSpot: status, percent complete, dates,
+    /// budget...); the worker's writes are outbound fields, kept in <see cref="StoredRecord.Properties"/> and never
+    /// read back into the local values, so a push cannot move it. It is null until a person's edit is seen after the
+    /// first sync (first sight says nothing about when the project was last edited).
     /// </remarks>
     public static Project ToProject(StoredRecord r) =>
         new(
@@ -83,7 +87,8 @@ public sealed class DeliveryEntityFactory
             Decimal(r, "budget"),
             Text(r, "currency") ?? "",
             Decimal(r, "percent_complete") ?? 0m,
-            r.Archived);
+            r.Archived,
+            UpdatedAt: r.LocalChangedAt);
 
     private static Dictionary<(string, string), CrmPipelineStage> Index(IReadOnlyList<CrmPipeline> pipelines)
     {

@@ -40,7 +40,7 @@ public sealed record Ticket(
 /// <param name="Budget">Budget at completion (BAC) in <paramref name="Currency"/>.</param>
 /// <param name="PercentComplete">0–100, as reported on the project (used when it has no milestones).</param>
 /// <param name="BudgetSetAt">When the budget was last set, when known.</param>
-/// <param name="UpdatedAt">When the project last changed in HubSpot.</param>
+/// <param name="UpdatedAt">When a person last changed the project's own values in HubSpot, when known (not moved by the worker's health write-back; counts as activity for staleness).</param>
 public sealed record Project(
     string Id,
     string Code,

@@ -40,6 +40,11 @@ public static class LedgerStatuses
 /// One record of the local model: HubSpot's raw values of the mapped properties (strings, byte for byte as
 /// HubSpot sent them; null when absent) and the typed local values in canonical form (see <see cref="Mapping.ValueTransformer"/>).
 /// </summary>
+/// <param name="LocalChangedAt">
+/// Set by the store, not by the mapper: HubSpot's <c>updatedAt</c> of the version whose local (inbound) values differ
+/// from the ones stored before it; null while they have not changed since the record was first stored. A write
+/// that changes only outbound properties (the worker's own health push) leaves it as it was.
+/// </param>
 public sealed record StoredRecord(
     EntityKind Kind,
     string Id,
@@ -48,7 +53,8 @@ public sealed record StoredRecord(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     IReadOnlyDictionary<string, string?> Properties,
-    IReadOnlyDictionary<string, string?> LocalValues);
+    IReadOnlyDictionary<string, string?> LocalValues,
+    DateTimeOffset? LocalChangedAt = null);
 
 /// <summary>The sync ledger's row for one record: the answer to "why isn't this record in sync".</summary>
 /// <param name="UpdatedAt">HubSpot's <c>updatedAt</c> when the record was last stored.</param>

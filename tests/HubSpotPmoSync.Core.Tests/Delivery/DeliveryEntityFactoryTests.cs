@@ -51,4 +51,13 @@ public sealed class DeliveryEntityFactoryTests
         Assert.Equal(new Project("7", "PRJ-1", "P", "on_hold", new DateOnly(2026, 1, 5), new DateOnly(2026, 6, 30), 48000m, "EUR", 35m, true), project);
         Assert.False(project.IsActive);
     }
+
+    [Fact]
+    public void ToProject_UpdatedAt_WhenTheLocalValuesLastChangedNeverHubSpotsUpdatedAt()
+    {
+        var record = Record(EntityKind.Project, new() { ["code"] = "PRJ-1" });
+
+        Assert.Null(DeliveryEntityFactory.ToProject(record).UpdatedAt);
+        Assert.Equal(At.AddDays(-1), DeliveryEntityFactory.ToProject(record with { LocalChangedAt = At.AddDays(-1) }).UpdatedAt);
+    }
 }

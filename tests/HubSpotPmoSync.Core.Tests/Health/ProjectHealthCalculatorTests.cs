@@ -1,5 +1,6 @@
 using HubSpotPmoSync.Core.Delivery;
 using HubSpotPmoSync.Core.Health;
+using HubSpotPmoSync.Core.Sync;
 using HubSpotPmoSync.Testing.Builders;
 
 namespace HubSpotPmoSync.Core.Tests.Health;
@@ -278,6 +279,41 @@ public sealed class ProjectHealthCalculatorTests
         var health = Evaluate(project, Only(HealthFactor.Staleness), entries: [entry]);
 
         Assert.Equal(100m, health.Factor(HealthFactor.Staleness).SubScore);
+    }
+
+    [Fact]
+    public void Evaluate_StoredProjectWhoseLocalValuesChanged3DaysAgo_StaleFromThatEditNotFromTheLaterHealthPush()
+    {
+        // HubSpot's updatedAt is an hour ago (the worker's health push); a person last edited an inbound value 3 days ago.
+        var stored = new StoredRecord(
+            EntityKind.Project,
+            "7",
+            false,
+            null,
+            AsOf.AddDays(-60),
+            AsOf.AddHours(-1),
+            new Dictionary<string, string?>(),
+            new Dictionary<string, string?> { ["code"] = "P-7", ["status"] = "active", ["start_date"] = "2026-01-05", ["percent_complete"] = "40" },
+            LocalChangedAt: AsOf.AddDays(-3));
+        var entry = new HealthTimeEntryBuilder().On(Today.AddDays(-30)).Build();
+
+        var health = Evaluate(DeliveryEntityFactory.ToProject(stored), Only(HealthFactor.Staleness), entries: [entry]);
+
+        Assert.Equal("Staleness: no time entry or update for 3 days", health.Factor(HealthFactor.Staleness).Reason);
+        Assert.Equal(100m, health.Factor(HealthFactor.Staleness).SubScore);
+    }
+
+    [Fact]
+    public void Evaluate_StoredProjectWhoseLocalValuesNeverChanged_StaleFromTheLastTimeEntry()
+    {
+        var stored = new StoredRecord(
+            EntityKind.Project, "7", false, null, AsOf.AddDays(-60), AsOf.AddHours(-1), new Dictionary<string, string?>(),
+            new Dictionary<string, string?> { ["code"] = "P-7", ["status"] = "active", ["start_date"] = "2026-01-05" });
+        var entry = new HealthTimeEntryBuilder().On(Today.AddDays(-16)).Build();
+
+        var health = Evaluate(DeliveryEntityFactory.ToProject(stored), Only(HealthFactor.Staleness), entries: [entry]);
+
+        Assert.Equal("Staleness: no time entry or update for 16 days", health.Factor(HealthFactor.Staleness).Reason);
     }
 
     [Fact]

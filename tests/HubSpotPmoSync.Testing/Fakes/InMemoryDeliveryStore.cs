@@ -97,7 +97,15 @@ public sealed class InMemoryDeliveryStore : IDeliveryStore
                 var key = (write.Ledger.Kind, write.Ledger.Id);
                 if (write.Record is { } record)
                 {
-                    next.Records[key] = record;
+                    // As the SQLite upsert: null on first store, kept while the local values stay the same (in order,
+                    // as the stored JSON compares), this version's updatedAt when they change.
+                    var previous = next.Records.GetValueOrDefault(key);
+                    next.Records[key] = record with
+                    {
+                        LocalChangedAt = previous is null ? null
+                            : SameValues(previous.LocalValues, record.LocalValues) ? previous.LocalChangedAt
+                            : record.UpdatedAt,
+                    };
                 }
                 else
                 {
@@ -130,6 +138,10 @@ public sealed class InMemoryDeliveryStore : IDeliveryStore
 
         return Task.CompletedTask;
     }
+
+    private static bool SameValues(IReadOnlyDictionary<string, string?> a, IReadOnlyDictionary<string, string?> b) =>
+        a.Count == b.Count && a.Zip(b).All(p => string.Equals(p.First.Key, p.Second.Key, StringComparison.Ordinal)
+            && string.Equals(p.First.Value, p.Second.Value, StringComparison.Ordinal));
 
     public Task SaveCursorAsync(SyncCursorState cursor, CancellationToken cancellationToken)
     {
