@@ -130,6 +130,35 @@ public sealed class SqliteDatabaseTests : IDisposable
     }
 
     [Fact]
+    public void Open_DatabaseAtVersion7_Migration8KeepsTheRowsWithLocalChangedAtNull()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(_temp.Path_)!);
+        using (var old = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _temp.Path_, Pooling = false }.ToString()))
+        {
+            old.Open();
+            Execute(old, "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);");
+            foreach (var (version, name, sql) in SqliteDatabase.Migrations.All.Where(m => m.Version <= 7))
+            {
+                Execute(old, sql);
+                Execute(old, $"INSERT INTO schema_version VALUES ({version.ToString(CultureInfo.InvariantCulture)}, '{name}', '2026-01-01T00:00:00Z');");
+            }
+
+            Execute(old, """
+                INSERT INTO crm_records (object_type, id, archived, archived_at, created_at, updated_at, properties, local_values, first_synced_at, last_synced_at)
+                VALUES ('projects', '7', 0, NULL, '2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z', '{"hs_name":"Seven"}', '{"name":"Seven"}', '2026-01-03T00:00:00Z', '2026-01-04T00:00:00Z');
+                """);
+        }
+
+        using var connection = _temp.Database.Open();
+
+        Assert.Contains("8 0008_record_local_changed_at", Scalar(connection, "SELECT group_concat(version || ' ' || name, ',') FROM schema_version;"));
+        Assert.Equal(
+            "projects|7|0|2026-01-01T00:00:00Z|2026-01-02T00:00:00Z|{\"hs_name\":\"Seven\"}|{\"name\":\"Seven\"}|2026-01-03T00:00:00Z|2026-01-04T00:00:00Z|NULL",
+            Scalar(connection, "SELECT concat_ws('|', object_type, id, archived, created_at, updated_at, properties, local_values, first_synced_at, last_synced_at, COALESCE(local_changed_at, 'NULL')) FROM crm_records;"));
+        Assert.Equal("Seven", Scalar(connection, "SELECT name FROM model_projects WHERE id = '7';"));
+    }
+
+    [Fact]
     public void LedgerReasonsQuery_ReadsOnlyThePartialStatusIndex_NeverEveryLedgerRowOfTheType()
     {
         using var connection = _temp.Database.Open();
