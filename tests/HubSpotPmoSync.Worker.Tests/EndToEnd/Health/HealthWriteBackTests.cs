@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using HubSpotPmoSync.Core.WriteBack;
 using HubSpotPmoSync.Testing.Emulator;
 using HubSpotPmoSync.Worker.Cli;
@@ -119,6 +120,63 @@ public sealed class HealthWriteBackTests : IDisposable
     }
 
     [Fact]
+    public async Task PersonEditsAProjectInHubSpot_StalenessCountsTheEditAndTheWorkersOwnPushDoesNotResetIt()
+    {
+        var clock = new AnchoredTimeProvider(DemoCommand.DemoToday, TimeProvider.System);
+        await using var emulator = await EmulatorFixture.StartAsync(o =>
+        {
+            o.Seed = "demo";
+            o.TimeProvider = clock;
+        });
+        var database = Path.Combine(_dir.FullName, "activity.db");
+        var overrides = InProcess.EmulatorOverrides(emulator.BaseAddress, database);
+        emulator.Control.FreezeClock(AsOf);
+        Assert.Equal(0, (await PushDemoPortfolioAsync(overrides, clock)).DeadLettered);
+
+        // A stale active project and another one, as HubSpot shows them after the first push.
+        var first = (await ReadAsync(emulator, "projects", ["health_reasons", "hs_name"]))
+            .Select(p => (Id: p.Key, Name: p.Value["hs_name"], Idle: IdleDays(p.Value["health_reasons"])))
+            .Where(p => p.Idle > 0)
+            .OrderBy(p => long.Parse(p.Id, CultureInfo.InvariantCulture))
+            .ToList();
+        Assert.True(first.Count >= 2, $"{first.Count} stale projects");
+        var (edited, name, _) = first[0];
+        var (other, _, otherIdleBefore) = first[1];
+
+        // A person renames the project (an inbound field) a day later, through HubSpot's API.
+        var editedAt = AsOf.AddDays(1);
+        emulator.Control.FreezeClock(editedAt);
+        var edit = await emulator.SendAsync(HttpMethod.Patch, $"crm/v3/objects/projects/{edited}", new { properties = new Dictionary<string, string> { ["hs_name"] = name + " (renamed)" } });
+        Assert.True(edit.Status == 200, edit.ToString());
+
+        // Two days after the edit: the edit is the project's last activity; the other project, untouched, idles on
+        // (the first push moved its updatedAt, which is not activity).
+        var second = AsOf.AddDays(3);
+        emulator.Control.FreezeClock(second);
+        Assert.Equal(0, (await PushDemoPortfolioAsync(overrides, new AnchoredTimeProvider(second, TimeProvider.System), firstRun: false, second)).DeadLettered);
+        var afterEdit = await ReadAsync(emulator, "projects", ["health_reasons"]);
+        Assert.Equal(2, IdleDays(afterEdit[edited]["health_reasons"]));
+        Assert.Equal(otherIdleBefore + 3, IdleDays(afterEdit[other]["health_reasons"]));
+
+        // The second push moved HubSpot's updatedAt past the edit; an idle sync three days later stores that version
+        // and still counts the edit, not the push.
+        var pushed = await emulator.SendAsync(HttpMethod.Get, $"crm/v3/objects/projects/{edited}");
+        Assert.Equal(second, DateTimeOffset.Parse(pushed.Body.GetProperty("updatedAt").GetString()!, CultureInfo.InvariantCulture));
+        var third = AsOf.AddDays(6);
+        emulator.Control.FreezeClock(third);
+        Assert.Equal(0, (await PushDemoPortfolioAsync(overrides, new AnchoredTimeProvider(third, TimeProvider.System), firstRun: false, third)).DeadLettered);
+        Assert.Equal(5, IdleDays((await ReadAsync(emulator, "projects", ["health_reasons"]))[edited]["health_reasons"]));
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = database, Pooling = false }.ToString());
+        connection.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT updated_at, local_changed_at FROM crm_records WHERE object_type = 'projects' AND id = $id;";
+        cmd.Parameters.AddWithValue("$id", edited);
+        using var reader = cmd.ExecuteReader();
+        Assert.True(reader.Read());
+        Assert.Equal((second, editedAt), (DateTimeOffset.Parse(reader.GetString(0), CultureInfo.InvariantCulture), DateTimeOffset.Parse(reader.GetString(1), CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
     public async Task Demo_WritesASelfContainedHtmlReportAndFinishesWellUnder60Seconds()
     {
         var demo = await DemoRun.InProcessAsync();
@@ -149,8 +207,11 @@ public sealed class HealthWriteBackTests : IDisposable
         _dir.Delete(recursive: true);
     }
 
-    /// <summary>The demo's steps on its anchored clock: schema apply, pull, import the demo CSVs, then a cycle that scores at <see cref="AsOf"/> and pushes.</summary>
-    private static async Task<FlushReport> PushDemoPortfolioAsync(Dictionary<string, string?> overrides, TimeProvider clock, bool firstRun = true)
+    /// <summary>
+    /// The demo's steps on its anchored clock: schema apply, pull, import the demo CSVs (first run only), then a cycle
+    /// that scores at <paramref name="asOf"/> (default <see cref="AsOf"/>) and pushes.
+    /// </summary>
+    private static async Task<FlushReport> PushDemoPortfolioAsync(Dictionary<string, string?> overrides, TimeProvider clock, bool firstRun = true, DateTimeOffset? asOf = null)
     {
         var builder = WorkerHost.CreateBuilder(new CommandEnvironment(TextWriter.Null, TextWriter.Null, overrides));
         builder.Services.Replace(ServiceDescriptor.Singleton(clock));
@@ -171,7 +232,7 @@ public sealed class HealthWriteBackTests : IDisposable
             Assert.True(milestones.Imported > 0 && milestones.Rejected == 0, ImportCommand.Describe("milestones", milestones));
         }
 
-        var report = await cycle.RunAsync(new CycleRequest(AsOf: AsOf), null, CancellationToken.None);
+        var report = await cycle.RunAsync(new CycleRequest(AsOf: asOf ?? AsOf), null, CancellationToken.None);
         await host.StopAsync();
         return report.Flush!;
     }
@@ -216,6 +277,23 @@ public sealed class HealthWriteBackTests : IDisposable
 
     private static decimal? Rounded(JsonElement e, string name, int decimals) =>
         Decimal(e, name) is { } v ? Math.Round(v, decimals, MidpointRounding.AwayFromZero) : null;
+
+    /// <summary>The days of "Staleness: no time entry or update for N days" in a project's health reasons (0: activity today; -1: none).</summary>
+    private static int IdleDays(string? reasons)
+    {
+        if (reasons is null)
+        {
+            return -1;
+        }
+
+        if (reasons.Contains("Staleness: activity today", StringComparison.Ordinal))
+        {
+            return 0;
+        }
+
+        var match = Regex.Match(reasons, @"Staleness: no time entry or update for (\d+) days?", RegexOptions.CultureInvariant);
+        return match.Success ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : -1;
+    }
 
     private static string? Empty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
