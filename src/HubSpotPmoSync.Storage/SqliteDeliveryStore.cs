@@ -712,7 +712,11 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
                 ON CONFLICT (object_type, id) DO UPDATE SET
                     archived = excluded.archived, archived_at = excluded.archived_at, created_at = excluded.created_at,
                     updated_at = excluded.updated_at, properties = excluded.properties, local_values = excluded.local_values,
-                    local_changed_at = CASE WHEN crm_records.local_values IS excluded.local_values THEN crm_records.local_changed_at ELSE excluded.updated_at END,
+                    local_changed_at = CASE
+                        WHEN crm_records.local_values IS excluded.local_values THEN crm_records.local_changed_at
+                        WHEN (SELECT group_concat(key, ',') FROM json_each(crm_records.local_values))
+                             IS NOT (SELECT group_concat(key, ',') FROM json_each(excluded.local_values)) THEN crm_records.local_changed_at
+                        ELSE excluded.updated_at END,
                     last_synced_at = excluded.last_synced_at;
                 """);
             _deleteRecord = new RowStatement(connection, "DELETE FROM crm_records WHERE object_type = ?1 AND id = ?2;");

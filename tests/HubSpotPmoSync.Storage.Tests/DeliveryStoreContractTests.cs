@@ -114,6 +114,18 @@ public abstract class DeliveryStoreContractTests
         Assert.Equal((null, null), await Commit(Project(At.AddDays(-5), "40", "60"), "h2"));
         Assert.Equal((At.AddDays(-3), At.AddDays(-3)), await Commit(Project(At.AddDays(-3), "50", "60"), "h3"));
         Assert.Equal((At.AddDays(-3), At.AddDays(-3)), await Commit(Project(At.AddDays(-1), "50", "65"), "h4"));
+
+        // A mapping change that adds an inbound field changes every record's local values, and is no person's edit.
+        static SortedDictionary<string, string?> WithStatus(StoredRecord r, string status) =>
+            new(r.LocalValues.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal), StringComparer.Ordinal) { ["status"] = status };
+        var remapped = Project(At, "50", "65");
+        remapped = remapped with { LocalValues = WithStatus(remapped, "active") };
+        Assert.Equal((At.AddDays(-3), At.AddDays(-3)), await Commit(remapped, "h5"));
+        Assert.Equal((At.AddHours(1), At.AddHours(1)), await Commit(remapped with
+        {
+            UpdatedAt = At.AddHours(1),
+            LocalValues = WithStatus(remapped, "on_hold"),
+        }, "h6"));
     }
 
     [Fact]

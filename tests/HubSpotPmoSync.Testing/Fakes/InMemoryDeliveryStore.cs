@@ -98,12 +98,13 @@ public sealed class InMemoryDeliveryStore : IDeliveryStore
                 if (write.Record is { } record)
                 {
                     // As the SQLite upsert: null on first store, kept while the local values stay the same (in order,
-                    // as the stored JSON compares), this version's updatedAt when they change.
+                    // as the stored JSON compares) or their fields differ (a mapping change, not a person's edit),
+                    // this version's updatedAt when the same fields change value.
                     var previous = next.Records.GetValueOrDefault(key);
                     next.Records[key] = record with
                     {
                         LocalChangedAt = previous is null ? null
-                            : SameValues(previous.LocalValues, record.LocalValues) ? previous.LocalChangedAt
+                            : SameValues(previous.LocalValues, record.LocalValues) || !previous.LocalValues.Keys.SequenceEqual(record.LocalValues.Keys, StringComparer.Ordinal) ? previous.LocalChangedAt
                             : record.UpdatedAt,
                     };
                 }
