@@ -18,6 +18,9 @@ internal sealed class SyncFullBenchmark : IBenchmark
 {
     private const string Token = "benchmark-token";
 
+    /// <summary>The seed the calls-per-1,000-records target is set for (issue 5: <c>scale:20000</c>).</summary>
+    private const int TargetSeed = 20_000;
+
     public string Name => "sync-full";
 
     public string Description => "full + no-op incremental sync of scale:20000 at tier pro (time-scaled) by the real process; peak RSS of a 200k-record sync";
@@ -52,13 +55,16 @@ internal sealed class SyncFullBenchmark : IBenchmark
                 BenchmarkReport.Figure("full sync: HTTP calls (emulator count)", $"{calls:N0} ({throttled} answered 429)");
                 BenchmarkReport.Figure("full sync: calls reported by the runner", SumCalls(full.Output).ToString("N0", CultureInfo.InvariantCulture));
                 BenchmarkReport.Figure("rate-limit floor calls×10s÷(190×scale)", $"{floor:F2} s  (wall ÷ floor = {full.Wall.TotalSeconds / floor:F2})");
-                BenchmarkReport.Figure("calls per 1,000 records (target ≤ 12)", $"{perThousand:F2}");
+                // The target is set for scale:20000: on a small seed the fixed calls of a run (pipelines, the start-up
+                // mapping check, one association batch per pair for a part-filled page) weigh more than ~12 per 1,000.
+                var targetApplies = seed >= TargetSeed;
+                BenchmarkReport.Figure("calls per 1,000 records (target ≤ 12)", $"{perThousand:F2}{(targetApplies ? "" : $"  (target checked from scale:{TargetSeed})")}");
                 foreach (var (route, n) in stats.Requests.OrderByDescending(r => r.Value).Take(8))
                 {
                     BenchmarkReport.Figure("  " + route, n.ToString("N0", CultureInfo.InvariantCulture));
                 }
 
-                ok &= perThousand <= 12;
+                ok &= !targetApplies || perThousand <= 12;
                 Console.WriteLine(full.Output);
 
                 var before = emulator.Control.Stats().Requests;
