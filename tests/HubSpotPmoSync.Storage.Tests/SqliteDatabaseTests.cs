@@ -49,23 +49,11 @@ public sealed class SqliteDatabaseTests : IDisposable
     [Fact]
     public void Open_DatabaseAtVersion5_Migration6KeepsTheRowsAndStillChecksTheValues()
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(_temp.Path_)!);
-        using (var old = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _temp.Path_, Pooling = false }.ToString()))
-        {
-            old.Open();
-            Execute(old, "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);");
-            foreach (var (version, name, sql) in SqliteDatabase.Migrations.All.Where(m => m.Version <= 5))
-            {
-                Execute(old, sql);
-                Execute(old, $"INSERT INTO schema_version VALUES ({version.ToString(CultureInfo.InvariantCulture)}, '{name}', '2026-01-01T00:00:00Z');");
-            }
-
-            Execute(old, """
-                INSERT INTO crm_records (object_type, id, archived, archived_at, created_at, updated_at, properties, local_values, first_synced_at, last_synced_at)
-                VALUES ('deals', '7', 1, '2026-02-01T00:00:00Z', '2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z', '{"dealname":"Seven"}', '{"name":"Seven"}', '2026-01-03T00:00:00Z', '2026-01-04T00:00:00Z');
-                INSERT INTO sync_ledger VALUES ('deals', '7', '2026-01-02T00:00:00Z', 'h7', 'failing', 'amount: not a number', '2026-01-04T00:00:00Z');
-                """);
-        }
+        CreateDatabaseAt(5, """
+            INSERT INTO crm_records (object_type, id, archived, archived_at, created_at, updated_at, properties, local_values, first_synced_at, last_synced_at)
+            VALUES ('deals', '7', 1, '2026-02-01T00:00:00Z', '2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z', '{"dealname":"Seven"}', '{"name":"Seven"}', '2026-01-03T00:00:00Z', '2026-01-04T00:00:00Z');
+            INSERT INTO sync_ledger VALUES ('deals', '7', '2026-01-02T00:00:00Z', 'h7', 'failing', 'amount: not a number', '2026-01-04T00:00:00Z');
+            """);
 
         using var connection = _temp.Database.Open();
 
@@ -94,25 +82,12 @@ public sealed class SqliteDatabaseTests : IDisposable
     [Fact]
     public void Open_DatabaseAtVersion6With4KbPages_Migration7KeepsThePagesAndIndexesOnlyRecordsNotInSync()
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(_temp.Path_)!);
-        using (var old = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _temp.Path_, Pooling = false }.ToString()))
-        {
-            old.Open();
-            Execute(old, "PRAGMA page_size = 4096; PRAGMA journal_mode = WAL;");
-            Execute(old, "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);");
-            foreach (var (version, name, sql) in SqliteDatabase.Migrations.All.Where(m => m.Version <= 6))
-            {
-                Execute(old, sql);
-                Execute(old, $"INSERT INTO schema_version VALUES ({version.ToString(CultureInfo.InvariantCulture)}, '{name}', '2026-01-01T00:00:00Z');");
-            }
-
-            Execute(old, """
-                INSERT INTO sync_ledger VALUES ('deals', '1', '2026-01-02T00:00:00Z', 'h1', 'in_sync', NULL, '2026-01-04T00:00:00Z');
-                INSERT INTO sync_ledger VALUES ('deals', '2', '2026-01-02T00:00:00Z', 'h2', 'failing', 'amount: not a number', '2026-01-04T00:00:00Z');
-                INSERT INTO sync_ledger VALUES ('deals', '3', '2026-01-02T00:00:00Z', 'h3', 'excluded', 'pipeline: not in the filter', '2026-01-04T00:00:00Z');
-                INSERT INTO sync_ledger VALUES ('tickets', '2', '2026-01-02T00:00:00Z', 'h4', 'in_sync', NULL, '2026-01-04T00:00:00Z');
-                """);
-        }
+        CreateDatabaseAt(6, """
+            INSERT INTO sync_ledger VALUES ('deals', '1', '2026-01-02T00:00:00Z', 'h1', 'in_sync', NULL, '2026-01-04T00:00:00Z');
+            INSERT INTO sync_ledger VALUES ('deals', '2', '2026-01-02T00:00:00Z', 'h2', 'failing', 'amount: not a number', '2026-01-04T00:00:00Z');
+            INSERT INTO sync_ledger VALUES ('deals', '3', '2026-01-02T00:00:00Z', 'h3', 'excluded', 'pipeline: not in the filter', '2026-01-04T00:00:00Z');
+            INSERT INTO sync_ledger VALUES ('tickets', '2', '2026-01-02T00:00:00Z', 'h4', 'in_sync', NULL, '2026-01-04T00:00:00Z');
+            """, pragmas: "PRAGMA page_size = 4096; PRAGMA journal_mode = WAL;");
 
         using var connection = _temp.Database.Open();
 
@@ -132,22 +107,10 @@ public sealed class SqliteDatabaseTests : IDisposable
     [Fact]
     public void Open_DatabaseAtVersion7_Migration8KeepsTheRowsWithLocalChangedAtNull()
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(_temp.Path_)!);
-        using (var old = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _temp.Path_, Pooling = false }.ToString()))
-        {
-            old.Open();
-            Execute(old, "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);");
-            foreach (var (version, name, sql) in SqliteDatabase.Migrations.All.Where(m => m.Version <= 7))
-            {
-                Execute(old, sql);
-                Execute(old, $"INSERT INTO schema_version VALUES ({version.ToString(CultureInfo.InvariantCulture)}, '{name}', '2026-01-01T00:00:00Z');");
-            }
-
-            Execute(old, """
-                INSERT INTO crm_records (object_type, id, archived, archived_at, created_at, updated_at, properties, local_values, first_synced_at, last_synced_at)
-                VALUES ('projects', '7', 0, NULL, '2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z', '{"hs_name":"Seven"}', '{"name":"Seven"}', '2026-01-03T00:00:00Z', '2026-01-04T00:00:00Z');
-                """);
-        }
+        CreateDatabaseAt(7, """
+            INSERT INTO crm_records (object_type, id, archived, archived_at, created_at, updated_at, properties, local_values, first_synced_at, last_synced_at)
+            VALUES ('projects', '7', 0, NULL, '2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z', '{"hs_name":"Seven"}', '{"name":"Seven"}', '2026-01-03T00:00:00Z', '2026-01-04T00:00:00Z');
+            """);
 
         using var connection = _temp.Database.Open();
 
@@ -192,6 +155,27 @@ public sealed class SqliteDatabaseTests : IDisposable
     {
         Assert.Null(_temp.Database.OpenReadOnlyIfExists());
         Assert.False(Directory.Exists(Path.GetDirectoryName(_temp.Path_)));
+    }
+
+    /// <summary>A database as an older version left it: migrations 1 to <paramref name="version"/> applied and recorded, then <paramref name="rows"/> written.</summary>
+    private void CreateDatabaseAt(int version, string rows, string? pragmas = null)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(_temp.Path_)!);
+        using var old = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _temp.Path_, Pooling = false }.ToString());
+        old.Open();
+        if (pragmas is not null)
+        {
+            Execute(old, pragmas);
+        }
+
+        Execute(old, "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);");
+        foreach (var (number, name, sql) in SqliteDatabase.Migrations.All.Where(m => m.Version <= version))
+        {
+            Execute(old, sql);
+            Execute(old, $"INSERT INTO schema_version VALUES ({number.ToString(CultureInfo.InvariantCulture)}, '{name}', '2026-01-01T00:00:00Z');");
+        }
+
+        Execute(old, rows);
     }
 
     private static void Execute(SqliteConnection connection, string sql)

@@ -34,11 +34,7 @@ public sealed class HealthWriteBackTests : IDisposable
     public async Task PushedDemoPortfolio_HubSpotShowsTheHealthOfHealthJson()
     {
         var clock = new AnchoredTimeProvider(DemoCommand.DemoToday, TimeProvider.System);
-        await using var emulator = await EmulatorFixture.StartAsync(o =>
-        {
-            o.Seed = "demo";
-            o.TimeProvider = clock;
-        });
+        await using var emulator = await StartDemoPortalAsync(clock);
         var overrides = InProcess.EmulatorOverrides(emulator.BaseAddress, Path.Combine(_dir.FullName, "health.db"));
 
         var flush = await PushDemoPortfolioAsync(overrides, clock);
@@ -123,11 +119,7 @@ public sealed class HealthWriteBackTests : IDisposable
     public async Task PersonEditsAProjectInHubSpot_StalenessCountsTheEditAndTheWorkersOwnPushDoesNotResetIt()
     {
         var clock = new AnchoredTimeProvider(DemoCommand.DemoToday, TimeProvider.System);
-        await using var emulator = await EmulatorFixture.StartAsync(o =>
-        {
-            o.Seed = "demo";
-            o.TimeProvider = clock;
-        });
+        await using var emulator = await StartDemoPortalAsync(clock);
         var database = Path.Combine(_dir.FullName, "activity.db");
         var overrides = InProcess.EmulatorOverrides(emulator.BaseAddress, database);
         emulator.Control.FreezeClock(AsOf);
@@ -238,6 +230,14 @@ public sealed class HealthWriteBackTests : IDisposable
     }
 
     /// <summary>Every record of an object type through the emulator's CRM API (paging with <c>after</c>): id → requested properties.</summary>
+    /// <summary>The emulator seeded with the demo portal, on <paramref name="clock"/> (anchored at the demo's date).</summary>
+    private static Task<EmulatorFixture> StartDemoPortalAsync(TimeProvider clock) =>
+        EmulatorFixture.StartAsync(o =>
+        {
+            o.Seed = "demo";
+            o.TimeProvider = clock;
+        });
+
     private static async Task<Dictionary<string, Dictionary<string, string?>>> ReadAsync(EmulatorFixture emulator, string objectType, string[] properties)
     {
         var records = new Dictionary<string, Dictionary<string, string?>>(StringComparer.Ordinal);
