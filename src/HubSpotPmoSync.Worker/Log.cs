@@ -20,6 +20,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 5005, Level = LogLevel.Information, Message = "{Job}: waiting for the cycle in flight to finish before starting")]
     public static partial void CycleWaitingForGate(ILogger logger, string job);
 
+    [LoggerMessage(EventId = 5007, Level = LogLevel.Warning, Message = "{Job}: skipped, another process is running a cycle on this database (it holds {LockPath}, which names it); the next fire tries again")]
+    public static partial void CycleSkippedLocked(ILogger logger, string job, string lockPath);
+
     [LoggerMessage(EventId = 5006, Level = LogLevel.Information, Message = "Worker scheduled: incremental cycle every {IncrementalEvery}, full reconcile on cron '{ReconcileCron}'")]
     public static partial void Scheduled(ILogger logger, TimeSpan incrementalEvery, string reconcileCron);
 }

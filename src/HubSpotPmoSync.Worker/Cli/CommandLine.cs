@@ -1,5 +1,6 @@
 using System.CommandLine;
 using HubSpotPmoSync.Core.Crm;
+using HubSpotPmoSync.Storage;
 using Microsoft.Extensions.Options;
 
 namespace HubSpotPmoSync.Worker.Cli;
@@ -116,6 +117,11 @@ internal static class CommandLine
         catch (OperationCanceledException)
         {
             await env.Error.WriteLineAsync("cancelled: stopped after the work in flight; nothing committed was lost.");
+            return ExitCodes.RuntimeFailure;
+        }
+        catch (CycleLockedException e)
+        {
+            await env.Error.WriteLineAsync($"error: {e.Message}");
             return ExitCodes.RuntimeFailure;
         }
         catch (CrmAuthenticationException e)

@@ -45,8 +45,15 @@ internal sealed class DeliveryCycle(
     ICrmSource source,
     TimeProvider time)
 {
+    /// <summary>
+    /// Runs one cycle. A cycle that writes holds the database's <see cref="CycleLock"/> throughout, so that no other
+    /// process (a <c>sync</c> from cron beside <c>run</c>) pulls or pushes at the same time; when another holds it,
+    /// this one throws <see cref="CycleLockedException"/> before anything is read or written. A dry run writes nothing
+    /// and takes no lock.
+    /// </summary>
     public async Task<CycleReport> RunAsync(CycleRequest request, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
+        using var held = request.DryRun ? null : CycleLock.Acquire(database, request.Full ? "full cycle" : "incremental cycle", time.GetUtcNow());
         var map = mappings.Mappings;
         var healthRules = request.Push ? rules.Rules : null;
         var pull = await runner.RunAsync(new SyncRequest(request.Full, request.Objects, request.DryRun), progress, cancellationToken);

@@ -1,4 +1,5 @@
 using HubSpotPmoSync.Core.WriteBack;
+using HubSpotPmoSync.Storage;
 using HubSpotPmoSync.Worker.Cycle;
 using Microsoft.Extensions.Logging;
 
@@ -38,6 +39,12 @@ internal static class ScheduledCycle
                     report.Enqueued,
                     report.Flush is { } flush ? WriteBackText.Summary(flush) : "nothing to push");
             }
+        }
+        catch (CycleLockedException e)
+        {
+            // Another process (a sync from cron, a second worker) is running a cycle on this database: skip this fire,
+            // the next one tries again. Not a failure of this worker, so no stack trace.
+            Log.CycleSkippedLocked(log, job, e.LockPath);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
