@@ -411,11 +411,12 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
                 var associations = new List<ExportAssociation>();
                 using (var cmd = c.CreateCommand())
                 {
-                    // As HubSpot shows it: a read never shows a link to an archived record (HubSpot keeps it and
-                    // shows it again on restore, and so does the store).
+                    // As HubSpot shows it: a read never shows a link to or from an archived record (HubSpot keeps it
+                    // and shows it again on restore, and so does the store). LoadModelAsync drops the same links.
                     cmd.CommandText = """
                         SELECT a.from_type, a.from_id, a.to_type, a.to_id, a.kinds FROM crm_associations a
-                        WHERE NOT EXISTS (SELECT 1 FROM crm_records r WHERE r.object_type = a.to_type AND r.id = a.to_id AND r.archived = 1);
+                        WHERE NOT EXISTS (SELECT 1 FROM crm_records r WHERE r.object_type = a.to_type AND r.id = a.to_id AND r.archived = 1)
+                          AND NOT EXISTS (SELECT 1 FROM crm_records r WHERE r.object_type = a.from_type AND r.id = a.from_id AND r.archived = 1);
                         """;
                     using var reader = cmd.ExecuteReader();
                     while (reader.Read())

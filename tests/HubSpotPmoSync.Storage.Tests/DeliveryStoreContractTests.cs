@@ -232,6 +232,32 @@ public abstract class DeliveryStoreContractTests
         Assert.Equal(["50", "51"], (await Store.ExportAsync(null, default)).Associations.Select(a => a.ToId));
     }
 
+    /// <summary>
+    /// Both ends count, as in <c>LoadModelAsync</c>: a link stored from a record that is archived now is hidden too.
+    /// The sync clears an archived record's own links, so this arises only from a store written otherwise (a page that
+    /// archives a record keeps links it does not replace); export must not show them either way.
+    /// </summary>
+    [Fact]
+    public async Task ExportAsync_LinkFromAnArchivedRecord_HiddenAndShownAgainOnRestore()
+    {
+        var plain = new AssociationKind("HUBSPOT_DEFINED", 341, null);
+        await Store.CommitPageAsync(Page(EntityKind.Company, [Write(Company("50"))]), default);
+        await Store.CommitPageAsync(Page(EntityKind.Deal, [Write(Deal("1")), Write(Deal("2"))], [
+            new LinkReplacement(EntityKind.Deal, "1", EntityKind.Company, [Link(EntityKind.Deal, "1", EntityKind.Company, "50", plain)]),
+            new LinkReplacement(EntityKind.Deal, "2", EntityKind.Company, [Link(EntityKind.Deal, "2", EntityKind.Company, "50", plain)]),
+        ]), default);
+        await Store.CommitPageAsync(Page(EntityKind.Deal, [Write(Deal("2", archived: true), hash: "h2")]), default);
+
+        var export = await Store.ExportAsync(null, default);
+
+        Assert.Equal([("deals", "1", "companies", "50")], export.Associations.Select(a => (a.FromType, a.FromId, a.ToType, a.ToId)));
+        Assert.Equal(["1"], (await Store.ExportAsync([EntityKind.Company], default)).Associations.Select(a => a.FromId));
+        Assert.Equal(["1"], (await Store.LoadModelAsync(default)).Links.Select(l => l.FromId));
+
+        await Store.CommitPageAsync(Page(EntityKind.Deal, [Write(Deal("2"), hash: "h3")]), default);
+        Assert.Equal(["1", "2"], (await Store.ExportAsync(null, default)).Associations.Select(a => a.FromId));
+    }
+
     [Fact]
     public async Task GetStatusAsync_LedgerRows_CountsByStatusWithReasons()
     {

@@ -250,9 +250,10 @@ public sealed class InMemoryDeliveryStore : IDeliveryStore
                     .ToList());
             var names = wanted.Select(k => k.Plural()).ToHashSet(StringComparer.Ordinal);
 
-            // As the SQLite store: a read never shows a link to an archived record (kept, shown again on restore).
+            // As the SQLite store: a read never shows a link to or from an archived record (kept, shown again on restore).
             var associations = AllLinks()
                 .Where(l => !(_state.Records.GetValueOrDefault((l.To, l.ToId))?.Archived ?? false))
+                .Where(l => !(_state.Records.GetValueOrDefault((l.From, l.FromId))?.Archived ?? false))
                 .Where(l => names.Contains(l.From.Plural()) || names.Contains(l.To.Plural()))
                 .Select(l => new ExportAssociation(l.From.Plural(), l.FromId, l.To.Plural(), l.ToId, l.Kinds.Select(k => k.TypeId).Distinct().Order().ToList()))
                 .OrderBy(a => a.FromType, StringComparer.Ordinal)
