@@ -19,12 +19,13 @@ public static class RollupCalculator
 {
     /// <summary>Rolls the projects' health up to the deals and companies that are not archived, ordered by id.</summary>
     /// <remarks>
-    /// Ids are unique in HubSpot, so two live projects with one id, or two results for one project id in
-    /// <paramref name="health"/>, can only be a caller's bug: the rollup refuses them rather than count one and drop
-    /// the other unseen. An archived project may share its id with a live one (archived projects are left out).
+    /// Ids are unique in HubSpot, so two live projects (deals, companies) with one id, or two results for one project
+    /// id in <paramref name="health"/>, can only be a caller's bug: the rollup refuses them rather than count one and
+    /// drop the other unseen, or roll one record up twice. An archived record may share its id with a live one
+    /// (archived records are left out).
     /// </remarks>
-    /// <exception cref="ArgumentException">Two live projects of <paramref name="model"/>, or two results of
-    /// <paramref name="health"/>, have the same project id (named in the message).</exception>
+    /// <exception cref="ArgumentException">Two live projects, deals or companies of <paramref name="model"/>, or two
+    /// results of <paramref name="health"/>, have the same id (named in the message).</exception>
     public static PortfolioRollup Rollup(DeliveryModelSnapshot model, PortfolioHealth health)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -38,8 +39,8 @@ public static class RollupCalculator
         {
             Parallel.Invoke(
                 () => members = Members(model, health, links),
-                () => dealList = SortedById(model.Deals, d => d.Archived, d => d.Id),
-                () => companyList = SortedById(model.Companies, c => c.Archived, c => c.Id));
+                () => dealList = SortedById(model.Deals, d => d.Archived, d => d.Id, "deals", nameof(model)),
+                () => companyList = SortedById(model.Companies, c => c.Archived, c => c.Id, "companies", nameof(model)));
         }
         catch (AggregateException e) when (e.InnerExceptions is [ArgumentException refused])
         {
@@ -122,8 +123,8 @@ public static class RollupCalculator
         return new PortfolioRollup(deals, companies);
     }
 
-    /// <summary>The records not archived, by id (ordinal; equal ids keep their order).</summary>
-    private static T[] SortedById<T>(IReadOnlyList<T> all, Func<T, bool> archived, Func<T, string> id)
+    /// <summary>The records not archived, by id (ordinal); two with one id are refused (see <see cref="Rollup"/>).</summary>
+    private static T[] SortedById<T>(IReadOnlyList<T> all, Func<T, bool> archived, Func<T, string> id, string what, string paramName)
     {
         var live = new List<T>(all.Count);
         foreach (var item in all)
@@ -144,6 +145,11 @@ public static class RollupCalculator
         var sorted = new T[order.Length];
         for (var i = 0; i < order.Length; i++)
         {
+            if (i > 0 && string.Equals(ids[order[i]], ids[order[i - 1]], StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"Two live {what} have the id '{ids[order[i]]}' (HubSpot ids are unique).", paramName);
+            }
+
             sorted[i] = live[order[i]];
         }
 

@@ -181,6 +181,29 @@ public sealed class RollupCalculatorTests
     }
 
     [Fact]
+    public void Rollup_TwoLiveDealsOrCompaniesWithOneId_RefusedNamingTheId_ArchivedTwinsAllowed()
+    {
+        var (model, health) = Portfolio();
+        var deal = model.Deals[0];
+        var company = model.Companies[0];
+
+        // Rolled up twice, one record would show twice in HubSpot's rollup fields' source: refused instead.
+        var twoDeals = model with { Deals = [.. model.Deals, deal with { Name = "Twin" }] };
+        var twoCompanies = model with { Companies = [.. model.Companies, company with { Name = "Twin" }] };
+        Assert.Contains($"Two live deals have the id '{deal.Id}'", Assert.Throws<ArgumentException>("model", () => RollupCalculator.Rollup(twoDeals, health)).Message, StringComparison.Ordinal);
+        Assert.Contains($"Two live companies have the id '{company.Id}'", Assert.Throws<ArgumentException>("model", () => RollupCalculator.Rollup(twoCompanies, health)).Message, StringComparison.Ordinal);
+
+        // An archived twin is left out, as archived records are.
+        var archivedTwins = model with
+        {
+            Deals = [.. model.Deals, deal with { Archived = true }],
+            Companies = [.. model.Companies, company with { Archived = true }],
+        };
+        Assert.Equal(RollupCalculator.Rollup(model, health).Deals.Count, RollupCalculator.Rollup(archivedTwins, health).Deals.Count);
+        Assert.Equal(RollupCalculator.Rollup(model, health).Companies.Count, RollupCalculator.Rollup(archivedTwins, health).Companies.Count);
+    }
+
+    [Fact]
     public void Rollup_TwoHealthResultsForOneProjectId_RefusedNamingTheId()
     {
         var (model, health) = Portfolio();
