@@ -43,7 +43,7 @@ public sealed class DeliveryEntityFactory
             pipeline,
             stage,
             Decimal(r, "amount"),
-            Text(r, "currency"),
+            Currency(r),
             Instant(r, "close_date"),
             Text(r, "owner_id"),
             IsClosedWon(pipeline, stage),
@@ -85,7 +85,7 @@ public sealed class DeliveryEntityFactory
             Date(r, "start_date"),
             Date(r, "due_date"),
             Decimal(r, "budget"),
-            Text(r, "currency") ?? "",
+            Currency(r) ?? "",
             Decimal(r, "percent_complete") ?? 0m,
             r.Archived,
             UpdatedAt: r.LocalChangedAt);
@@ -106,6 +106,12 @@ public sealed class DeliveryEntityFactory
 
     private static string? Text(StoredRecord r, string field) =>
         r.LocalValues.TryGetValue(field, out var v) && !string.IsNullOrEmpty(v) ? v : null;
+
+    /// <summary>
+    /// The currency code without surrounding blanks, or null: a code never holds one, so " EUR" adds up with "EUR"
+    /// and a value of blanks only counts as no currency (named so in rollup reasons), not as a currency " ".
+    /// </summary>
+    private static string? Currency(StoredRecord r) => Text(r, "currency")?.Trim() is { Length: > 0 } code ? code : null;
 
     private static decimal? Decimal(StoredRecord r, string field) =>
         Text(r, field) is { } v && decimal.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : null;

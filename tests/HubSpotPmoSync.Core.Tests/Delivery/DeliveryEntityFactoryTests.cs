@@ -52,6 +52,21 @@ public sealed class DeliveryEntityFactoryTests
         Assert.False(project.IsActive);
     }
 
+    [Theory]
+    [InlineData("EUR", "EUR")]
+    [InlineData(" EUR ", "EUR")]
+    [InlineData("   ", null)]
+    [InlineData("", null)]
+    [InlineData(null, null)]
+    public void ToProjectAndToDeal_Currency_TrimmedAndBlankIsNone(string? stored, string? expected)
+    {
+        var project = DeliveryEntityFactory.ToProject(Record(EntityKind.Project, new() { ["code"] = "PRJ-1", ["currency"] = stored }));
+        var deal = CreateSut().ToDeal(Record(EntityKind.Deal, new() { ["name"] = "D", ["pipeline"] = "default", ["stage"] = "closedwon", ["currency"] = stored }));
+
+        Assert.Equal(expected ?? "", project.Currency);
+        Assert.Equal(expected, deal.Currency);
+    }
+
     [Fact]
     public void ToProject_UpdatedAt_WhenTheLocalValuesLastChangedNeverHubSpotsUpdatedAt()
     {
