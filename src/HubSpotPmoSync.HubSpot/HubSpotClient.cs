@@ -485,6 +485,42 @@ internal sealed partial class HubSpotClient : ICrmSource, ICrmWriter
             var keys = chunk.Select(c => c.Key).ToList();
             if (response.StatusCode == HttpStatusCode.BadRequest)
             {
+                var error = await HubSpotErrorBody.ReadAsync(response, ct);
+
+                // A property HubSpot cannot write at all (it does not exist, or is read-only) fails every input that
+                // carries it: those fail at once with its reason, and the others go again as one batch. Halving would
+                // spend up to 2n - 1 calls to find what the answer already names.
+                if (error.UnwritableProperties() is { Count: > 0 } unwritable)
+                {
+                    var refused = new Dictionary<string, CrmWriteOutcome>(StringComparer.Ordinal);
+                    var rest = new List<KeyValuePair<string, IReadOnlyDictionary<string, string?>>>();
+                    foreach (var input in chunk)
+                    {
+                        var blocking = input.Value.Keys.Where(unwritable.ContainsKey).Order(StringComparer.Ordinal).FirstOrDefault();
+                        if (blocking is null)
+                        {
+                            rest.Add(input);
+                        }
+                        else
+                        {
+                            refused[input.Key] = new CrmWriteOutcome(input.Key, false, ErrorCategory: error.Category ?? "VALIDATION_ERROR", ErrorMessage: Redact(unwritable[blocking]));
+                        }
+                    }
+
+                    if (refused.Count > 0)
+                    {
+                        if (rest.Count > 0)
+                        {
+                            foreach (var (key, outcome) in await SendChunkAsync([.. rest], ct))
+                            {
+                                refused[key] = outcome;
+                            }
+                        }
+
+                        return refused;
+                    }
+                }
+
                 if (chunk.Length > 1)
                 {
                     // HubSpot refuses a whole batch for one invalid input: halve it until the refused inputs are alone,
@@ -499,7 +535,6 @@ internal sealed partial class HubSpotClient : ICrmSource, ICrmWriter
                     return first;
                 }
 
-                var error = await HubSpotErrorBody.ReadAsync(response, ct);
                 return keys.ToDictionary(
                     k => k, k => new CrmWriteOutcome(k, false, ErrorCategory: error.Category ?? "VALIDATION_ERROR", ErrorMessage: Redact(error.Message)), StringComparer.Ordinal);
             }

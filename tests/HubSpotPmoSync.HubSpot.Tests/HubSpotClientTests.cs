@@ -273,6 +273,40 @@ public sealed class HubSpotClientTests
         Assert.True(stub.Count <= 1 + (2 * 7), $"{stub.Count} calls");
     }
 
+    /// <summary>
+    /// A property HubSpot cannot write at all (here: deleted from the portal) refuses every batch that carries it, with
+    /// the property named in the answer. The inputs that carry it fail at once with that reason and the rest go again
+    /// as one batch: 2 calls, where halving needed up to 2n - 1 (199 for 100 inputs).
+    /// </summary>
+    [Theory]
+    [InlineData(40, 2)]
+    [InlineData(100, 1)]
+    public async Task BatchUpdateAsync_PropertyThatDoesNotExist_InputsCarryingItFailAtOnce_TheRestInOneMoreCall(int carrying, int calls)
+    {
+        using var host = CreateSut(
+            (r, _) =>
+            {
+                var inputs = JsonDocument.Parse(r.Body!).RootElement.GetProperty("inputs").EnumerateArray().ToList();
+                return inputs.Any(i => i.GetProperty("properties").TryGetProperty("gone", out var ignored))
+                    ? Responses.Status(400, """
+                        {"status":"error","message":"Property values were not valid: [{\"isValid\":false,\"message\":\"Property \\\"gone\\\" does not exist\"}]","category":"VALIDATION_ERROR",
+                         "errors":[{"message":"Property \"gone\" does not exist","code":"PROPERTY_DOESNT_EXIST","context":{"propertyName":["gone"]}}]}
+                        """)
+                    : Responses.Ok($$"""{"status":"COMPLETE","results":[{{string.Join(',', inputs.Select(i => Responses.Record(i.GetProperty("id").GetString()!, 1)))}}]}""");
+            },
+            out var stub);
+
+        var updates = Enumerable.Range(1, 100).Select(i => new CrmUpdate(
+            i.ToString(CultureInfo.InvariantCulture),
+            i <= carrying ? new Dictionary<string, string?> { ["gone"] = "x", ["dealname"] = "d" } : new Dictionary<string, string?> { ["dealname"] = "d" })).ToList();
+        var result = await host.Writer.BatchUpdateAsync("deals", updates, CancellationToken.None);
+
+        Assert.Equal(calls, stub.Count);
+        Assert.Equal(Enumerable.Range(1, carrying).Select(i => i.ToString(CultureInfo.InvariantCulture)), result.Outcomes.Where(o => !o.Succeeded).Select(o => o.Key));
+        Assert.All(result.Outcomes.Where(o => !o.Succeeded), o => Assert.Equal(("VALIDATION_ERROR", "Property \"gone\" does not exist"), (o.ErrorCategory, o.ErrorMessage)));
+        Assert.Equal(100 - carrying, result.Outcomes.Count(o => o.Succeeded));
+    }
+
     [Fact]
     public async Task BatchCreateAsync_ErrorsMatchedByTraceIdAndResultsByOrder()
     {

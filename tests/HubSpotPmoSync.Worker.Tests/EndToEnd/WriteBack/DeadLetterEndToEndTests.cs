@@ -88,6 +88,40 @@ public sealed class DeadLetterEndToEndTests(ITestOutputHelper log)
         Assert.Contains(h.Audit(), a => a.RecordKey == victim.RecordKey && a.Property == Band && a.Decision == AuditDecisions.Pushed && a.After == victim.After);
     }
 
+    /// <summary>
+    /// A pushed property deleted in HubSpot after <c>schema apply</c> (and the start-up check skipped): HubSpot refuses
+    /// every batch that carries it, naming the property. Each project's update carries it, so each fails at once with
+    /// that reason, dead-lettered: one batch update call per batch of 100, where halving down to single inputs spent
+    /// 199. The deals' and companies' rollup values, which do not carry it, are written.
+    /// </summary>
+    [Fact]
+    public async Task Sync_PushedPropertyDeletedInHubSpot_EveryProjectDeadLetteredWithOneCallPerBatch()
+    {
+        const string Deleted = "health_status";
+        await using var h = await WriteBackHarness.StartAsync("demo");
+        await PortalSeeding.AddWonDealsAsync(h.Emulator, 150);
+        await h.RunOkAsync("schema", "apply");
+        var deleted = await h.Emulator.SendAsync(HttpMethod.Delete, $"/crm/v3/properties/projects/{Deleted}");
+        Assert.True(deleted.Status == 204, deleted.ToString());
+
+        var before = h.Emulator.Control.Stats().Requests;
+        await h.RunOkAsync("sync", "--skip-portal-check");
+        var after = h.Emulator.Control.Stats().Requests;
+        long Calls(Func<string, bool> route) => after.Where(r => route(r.Key)).Sum(r => r.Value - before.GetValueOrDefault(r.Key));
+        var refused = Calls(k => k.StartsWith("POST /crm/v3/objects/{objectType}/batch/update 400", StringComparison.Ordinal));
+        var updates = Calls(k => k.StartsWith("POST /crm/v3/objects/{objectType}/batch/update", StringComparison.Ordinal));
+        log.WriteLine($"batch updates: {updates} calls, {refused} refused with 400; routes: {h.WriteCallsByRoute()}");
+
+        var projects = h.Records("projects");
+        Assert.True(projects.Count > 100, $"{projects.Count} projects; more than one batch is needed");
+        var letters = h.DeadLetters().Where(d => d.Property == Deleted).ToList();
+        Assert.Equal(projects.Select(p => p.Id).Order(StringComparer.Ordinal), letters.Select(d => d.RecordKey).Order(StringComparer.Ordinal));
+        Assert.All(letters, d => Assert.Equal($"Property \"{Deleted}\" does not exist", d.Message));
+        var batches = (projects.Count + 99) / 100;
+        Assert.Equal(batches, refused);
+        Assert.Contains(h.Records("deals"), d => d.Prop("delivery_health") is not null);
+    }
+
     private static List<Dictionary<string, object>> Options(IEnumerable<string> values) =>
         values.Select((v, i) => new Dictionary<string, object> { ["label"] = v, ["value"] = v, ["displayOrder"] = i }).ToList();
 }
