@@ -11,7 +11,7 @@ internal static class SyncScheduleHostBuilderExtensions
 {
     /// <summary>
     /// Adds the Quartz scheduler with the incremental cycle every <c>Schedule:IncrementalEvery</c> (starting now)
-    /// and the full reconcile on <c>Schedule:ReconcileCron</c>; the hosted service waits for a running cycle on
+    /// and the full reconcile on <c>Schedule:ReconcileCron</c> (in <c>Schedule:TimeZone</c>); the hosted service waits for a running cycle on
     /// shutdown. The schedule is read from the validated options when the scheduler is created.
     /// </summary>
     public static IHostApplicationBuilder AddSyncSchedule(this IHostApplicationBuilder builder)
@@ -50,7 +50,9 @@ internal static class SyncScheduleHostBuilderExtensions
                     .WithDescription("Full reconcile (Schedule:ReconcileCron)")
                     .WithCronSchedule(
                         sp.GetRequiredService<IOptions<SyncScheduleOptions>>().Value.ReconcileCron,
-                        c => c.WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)),
+                        c => c
+                            .InTimeZone(sp.GetRequiredService<IOptions<SyncScheduleOptions>>().Value.CronTimeZone())
+                            .WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)),
                 (_, j) => j.WithIdentity(ReconcileJob.Key).WithDescription("List everything, sweep archived records, score, push"));
         });
 

@@ -55,6 +55,7 @@ public sealed class WorkerHostTests : IDisposable
     [Theory]
     [InlineData("Schedule:ReconcileCron", "every night at two")]
     [InlineData("Schedule:IncrementalEvery", "00:00:01")]
+    [InlineData("Schedule:TimeZone", "Middle/Earth")]
     [InlineData("Storage:DatabasePath", " ")]
     [InlineData("HubSpot:AccessToken", "")]
     public async Task StartAsync_BadOption_FailsNamingTheKey(string key, string value)
@@ -106,6 +107,7 @@ public sealed class WorkerHostTests : IDisposable
             var reconcile = Assert.Single(await scheduler.GetTriggersOfJob(ReconcileJob.Key));
             var cron = Assert.IsAssignableFrom<ICronTrigger>(reconcile);
             Assert.Equal("0 15 3 ? * MON-FRI", cron.CronExpressionString);
+            Assert.Equal(TimeZoneInfo.Local.Id, cron.TimeZone.Id);
 
             var incrementalJob = await scheduler.GetJobDetail(IncrementalSyncJob.Key);
             var reconcileJob = await scheduler.GetJobDetail(ReconcileJob.Key);
@@ -113,6 +115,32 @@ public sealed class WorkerHostTests : IDisposable
             Assert.Equal(typeof(ReconcileJob), reconcileJob!.JobType.Type);
             Assert.True(incrementalJob.ConcurrentExecutionDisallowed);
             Assert.True(reconcileJob.ConcurrentExecutionDisallowed);
+        }
+        finally
+        {
+            await scheduler.Shutdown();
+        }
+    }
+
+    /// <summary>
+    /// <c>Schedule:TimeZone</c>: 02:00 in Berlin, whatever the server's zone. The next fire after an instant in summer
+    /// and one in winter is 00:00 and 01:00 UTC (daylight saving time followed).
+    /// </summary>
+    [Fact]
+    public async Task RunHost_TimeZone_TheReconcileCronIsReadInIt()
+    {
+        using var host = RunCommand.BuildHost(Env(("Schedule:ReconcileCron", "0 0 2 * * ?"), ("Schedule:TimeZone", "Europe/Berlin")));
+        var scheduler = await host.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        try
+        {
+            var cron = Assert.IsAssignableFrom<ICronTrigger>(Assert.Single(await scheduler.GetTriggersOfJob(ReconcileJob.Key)));
+            Assert.Equal(TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin"), cron.TimeZone);
+
+            // The configured trigger, started earlier so that it answers for any instant of 2026.
+            var copy = (CronTriggerImpl)cron.Clone();
+            copy.StartTimeUtc = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+            Assert.Equal(new DateTimeOffset(2026, 7, 2, 0, 0, 0, TimeSpan.Zero), copy.GetFireTimeAfter(new DateTimeOffset(2026, 7, 1, 12, 0, 0, TimeSpan.Zero)));
+            Assert.Equal(new DateTimeOffset(2026, 12, 2, 1, 0, 0, TimeSpan.Zero), copy.GetFireTimeAfter(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero)));
         }
         finally
         {
