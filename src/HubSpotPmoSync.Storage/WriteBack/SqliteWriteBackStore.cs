@@ -210,39 +210,20 @@ public sealed class SqliteWriteBackStore : IWriteBackStore
             foreach (var chunk in byType.Select(r => r.RecordKey).Chunk(KeysPerQuery))
             {
                 var keys = JsonSerializer.Serialize(chunk, WriteBackJsonContext.Default.StringArray);
-                using (var cmd = connection.CreateCommand())
-                {
-                    cmd.CommandText = """
-                        SELECT record_key, property, value, changed_at FROM wb_observed
-                        WHERE object_type = $type AND record_key IN (SELECT value FROM json_each($keys));
-                        """;
-                    cmd.Parameters.AddWithValue("$type", byType.Key);
-                    cmd.Parameters.AddWithValue("$keys", keys);
-                    using var reader = cmd.ExecuteReader();
-                    while (reader.Read())
-                    {
-                        var k = new PropertyKey(byType.Key, reader.GetString(0), reader.GetString(1));
-                        var s = states.TryGetValue(k, out var existing) ? existing : PropertyState.Unknown;
-                        states[k] = s with { HasObserved = true, ObservedValue = NullableString(reader, 2), ObservedChangedAt = ParseTime(reader.GetString(3)) };
-                    }
-                }
-
-                using (var cmd = connection.CreateCommand())
-                {
-                    cmd.CommandText = """
-                        SELECT record_key, property, value, pushed_at FROM wb_pushed
-                        WHERE object_type = $type AND record_key IN (SELECT value FROM json_each($keys));
-                        """;
-                    cmd.Parameters.AddWithValue("$type", byType.Key);
-                    cmd.Parameters.AddWithValue("$keys", keys);
-                    using var reader = cmd.ExecuteReader();
-                    while (reader.Read())
-                    {
-                        var k = new PropertyKey(byType.Key, reader.GetString(0), reader.GetString(1));
-                        var s = states.TryGetValue(k, out var existing) ? existing : PropertyState.Unknown;
-                        states[k] = s with { HasPushed = true, PushedValue = NullableString(reader, 2), PushedAt = ParseTime(reader.GetString(3)) };
-                    }
-                }
+                UpdateStates(
+                    connection,
+                    "SELECT record_key, property, value, changed_at FROM wb_observed",
+                    byType.Key,
+                    keys,
+                    states,
+                    (reader, s) => s with { HasObserved = true, ObservedValue = NullableString(reader, 2), ObservedChangedAt = ParseTime(reader.GetString(3)) });
+                UpdateStates(
+                    connection,
+                    "SELECT record_key, property, value, pushed_at FROM wb_pushed",
+                    byType.Key,
+                    keys,
+                    states,
+                    (reader, s) => s with { HasPushed = true, PushedValue = NullableString(reader, 2), PushedAt = ParseTime(reader.GetString(3)) });
 
                 if (hasDesired)
                 {
