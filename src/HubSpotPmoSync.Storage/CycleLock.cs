@@ -26,6 +26,12 @@ public sealed class CycleLock : IDisposable
         LockPath = path;
     }
 
+    /// <summary>How often <see cref="AcquireAsync"/> tries before it reports the lock held.</summary>
+    private const int AcquireAttempts = 10;
+
+    /// <summary>The pause between two tries (a probe holds the file far shorter; a cycle far longer).</summary>
+    private static readonly TimeSpan AcquireRetryDelay = TimeSpan.FromMilliseconds(50);
+
     /// <summary>The lock file: the database's path with <c>.lock</c> appended.</summary>
     public string LockPath { get; }
 
@@ -42,7 +48,8 @@ public sealed class CycleLock : IDisposable
     /// </summary>
     /// <param name="holder">Who takes it, e.g. <c>sync</c>, written into the file with the process id.</param>
     /// <param name="now">When, as written into the file.</param>
-    public static CycleLock Acquire(SqliteDatabase database, string holder, DateTimeOffset now)
+    /// <param name="cancellationToken">Stops the short retries (see <see cref="AcquireAttempts"/>).</param>
+    public static async Task<CycleLock> AcquireAsync(SqliteDatabase database, string holder, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         var path = PathFor(database);
         var folder = Path.GetDirectoryName(path);
@@ -58,13 +65,25 @@ public sealed class CycleLock : IDisposable
         }
 
         FileStream file;
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            file = new FileStream(path, options);
-        }
-        catch (IOException e) when (File.Exists(path))
-        {
-            throw new CycleLockedException(database.DatabasePath, path, e);
+            try
+            {
+                file = new FileStream(path, options);
+                break;
+            }
+            catch (IOException e) when (File.Exists(path))
+            {
+                // A cycle holds it for its whole length; a Probe (status) for the microseconds of a read. A few short
+                // retries tell the two apart, so that status never makes a starting cycle give up.
+                if (attempt == AcquireAttempts)
+                {
+                    throw new CycleLockedException(database.DatabasePath, path, e);
+                }
+
+                // Real time on purpose: this waits for the operating system's lock, not for business time.
+                await Task.Delay(AcquireRetryDelay, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         try
@@ -83,9 +102,40 @@ public sealed class CycleLock : IDisposable
         }
     }
 
+    /// <summary>
+    /// Whether a cycle holds the lock of <paramref name="database"/> now, and otherwise who held it last (the file's
+    /// line), without taking it: the file is read under a shared lock, which the operating system refuses while a cycle
+    /// holds the exclusive one. Nothing is created.
+    /// </summary>
+    public static CycleLockState Probe(SqliteDatabase database)
+    {
+        var path = PathFor(database);
+        if (!File.Exists(path))
+        {
+            return new CycleLockState(false, null);
+        }
+
+        try
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var reader = new StreamReader(file);
+            var line = reader.ReadToEnd().Trim();
+            return new CycleLockState(false, line.Length == 0 ? null : line);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            return new CycleLockState(true, null);
+        }
+    }
+
     /// <summary>Releases the lock. The file stays: deleting it could let two processes lock two different files.</summary>
     public void Dispose() => _file.Dispose();
 }
+
+/// <summary>What <see cref="CycleLock.Probe"/> saw.</summary>
+/// <param name="Held">A cycle holds the lock now.</param>
+/// <param name="LastHolder">When free: the last holder's line (process id, what it ran, since when), if any.</param>
+public sealed record CycleLockState(bool Held, string? LastHolder);
 
 /// <summary>Another cycle holds the database's <see cref="CycleLock"/>: this one did nothing.</summary>
 public sealed class CycleLockedException : Exception

@@ -16,25 +16,25 @@ public sealed class CycleLockTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     [Fact]
-    public void Acquire_WhileHeld_ThrowsNamingTheDatabaseAndTheLockFile_AndSucceedsOnceReleased()
+    public async Task Acquire_WhileHeld_ThrowsNamingTheDatabaseAndTheLockFile_AndSucceedsOnceReleased()
     {
-        var first = CycleLock.Acquire(_temp.Database, "sync", Now);
+        var first = await CycleLock.AcquireAsync(_temp.Database, "sync", Now);
 
-        var refused = Assert.Throws<CycleLockedException>(() => CycleLock.Acquire(_temp.Database, "run", Now));
+        var refused = await Assert.ThrowsAsync<CycleLockedException>(() => CycleLock.AcquireAsync(_temp.Database, "run", Now));
         Assert.Contains(_temp.Path_, refused.Message, StringComparison.Ordinal);
         Assert.Contains(_temp.Path_ + ".lock", refused.Message, StringComparison.Ordinal);
         Assert.Contains("did nothing", refused.Message, StringComparison.Ordinal);
         Assert.Equal(_temp.Path_ + ".lock", refused.LockPath);
 
         first.Dispose();
-        using var second = CycleLock.Acquire(_temp.Database, "run", Now);
+        using var second = await CycleLock.AcquireAsync(_temp.Database, "run", Now);
         Assert.Equal(first.LockPath, second.LockPath);
     }
 
     [Fact]
-    public void Acquire_NewLockFile_IsOwnerOnlyAndNamesTheHolderForAnOperator()
+    public async Task Acquire_NewLockFile_IsOwnerOnlyAndNamesTheHolderForAnOperator()
     {
-        using (CycleLock.Acquire(_temp.Database, "full cycle", Now))
+        using (await CycleLock.AcquireAsync(_temp.Database, "full cycle", Now))
         {
         }
 
@@ -51,7 +51,7 @@ public sealed class CycleLockTests : IDisposable
     [Fact]
     public async Task Acquire_HeldByAnotherProcess_IsRefused_UntilThatProcessIsKilled()
     {
-        using (CycleLock.Acquire(_temp.Database, "sync", Now))
+        using (await CycleLock.AcquireAsync(_temp.Database, "sync", Now))
         {
             // The folder and file exist now; another process holds them next.
         }
@@ -59,23 +59,58 @@ public sealed class CycleLockTests : IDisposable
         using var holder = StartFlock(nonBlocking: false, "sleep", "120");
         await WaitUntilAsync(() => FlockHolds(), TimeSpan.FromSeconds(20));
 
-        Assert.Throws<CycleLockedException>(() => CycleLock.Acquire(_temp.Database, "sync", Now));
+        await Assert.ThrowsAsync<CycleLockedException>(() => CycleLock.AcquireAsync(_temp.Database, "sync", Now));
 
         holder.Kill(entireProcessTree: true);
         await holder.WaitForExitAsync();
         await WaitUntilAsync(() => !FlockHolds(), TimeSpan.FromSeconds(20));
-        using var taken = CycleLock.Acquire(_temp.Database, "sync", Now);
+        using var taken = await CycleLock.AcquireAsync(_temp.Database, "sync", Now);
     }
 
     [Fact]
-    public void Acquire_HeldHere_IsSeenByAnotherProcess()
+    public async Task Acquire_HeldHere_IsSeenByAnotherProcess()
     {
-        using var held = CycleLock.Acquire(_temp.Database, "sync", Now);
+        using var held = await CycleLock.AcquireAsync(_temp.Database, "sync", Now);
 
         using var probe = StartFlock(nonBlocking: true, "true");
         probe.WaitForExit();
 
         Assert.NotEqual(0, probe.ExitCode);
+    }
+
+    [Fact]
+    public async Task Probe_SaysWhetherACycleHoldsTheLock_AndWhoHeldItLast_WithoutTakingOrCreatingIt()
+    {
+        Assert.Equal(new CycleLockState(false, null), CycleLock.Probe(_temp.Database));
+        Assert.False(File.Exists(_temp.Path_ + ".lock"), "a probe creates no lock file");
+
+        using (await CycleLock.AcquireAsync(_temp.Database, "full cycle", Now))
+        {
+            Assert.Equal(new CycleLockState(true, null), CycleLock.Probe(_temp.Database));
+        }
+
+        Assert.Equal(new CycleLockState(false, $"pid {Environment.ProcessId}, full cycle, since 2026-11-22T09:30:00.0000000+00:00"), CycleLock.Probe(_temp.Database));
+        using var taken = await CycleLock.AcquireAsync(_temp.Database, "sync", Now);
+    }
+
+    /// <summary>
+    /// A probe (a shared lock for the microseconds of a read) at the moment a cycle starts does not make the cycle give
+    /// up: AcquireAsync tries again for half a second before it reports the lock held.
+    /// </summary>
+    [Fact]
+    public async Task Acquire_WhileAProbeReads_WaitsForItInsteadOfGivingUp()
+    {
+        using (await CycleLock.AcquireAsync(_temp.Database, "sync", Now))
+        {
+        }
+
+        var reader = new FileStream(_temp.Path_ + ".lock", FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        var acquiring = CycleLock.AcquireAsync(_temp.Database, "sync", Now);
+        Assert.False(acquiring.IsCompleted, "the first try must meet the probe's shared lock");
+        reader.Dispose();
+
+        using var taken = await acquiring;
+        Assert.Equal(_temp.Path_ + ".lock", taken.LockPath);
     }
 
     /// <summary>Whether a process holds the lock exclusively: a shared, non-blocking <c>flock</c> fails.</summary>

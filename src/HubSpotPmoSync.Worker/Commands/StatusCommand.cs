@@ -1,13 +1,14 @@
 using System.CommandLine;
 using System.Globalization;
 using HubSpotPmoSync.Core.Sync;
+using HubSpotPmoSync.Storage;
 using HubSpotPmoSync.Worker.Cli;
 using HubSpotPmoSync.Worker.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HubSpotPmoSync.Worker.Commands;
 
-/// <summary><c>status</c>: cursors, ledger counts by status with the reasons, and the last runs. Reads only.</summary>
+/// <summary><c>status</c>: cursors, ledger counts by status with the reasons, whether a cycle runs now, and the last runs. Reads only.</summary>
 internal static class StatusCommand
 {
     public static Command Create(CommandEnvironment env)
@@ -24,13 +25,16 @@ internal static class StatusCommand
 
             using var host = WorkerHost.CreateBuilder(env).Build();
             var status = await host.Services.GetRequiredService<IDeliveryStore>().GetStatusAsync(lastRuns, cancellationToken);
-            await env.Output.WriteAsync(Render(status));
+            var cycle = CycleLock.Probe(host.Services.GetRequiredService<SqliteDatabase>());
+            await env.Output.WriteAsync(Render(status, cycle));
             return ExitCodes.Success;
         }));
         return command;
     }
 
-    internal static string Render(SyncStatus status)
+    /// <param name="cycle">Whether a cycle runs now (the database's cycle lock), which tells a running cycle's run from
+    /// one whose process ended without an outcome.</param>
+    internal static string Render(SyncStatus status, CycleLockState cycle)
     {
         var w = new StringWriter(CultureInfo.InvariantCulture);
         if (!status.DatabaseExists)
@@ -59,13 +63,23 @@ internal static class StatusCommand
             }
         }
 
+        w.WriteLine();
+        w.WriteLine(cycle switch
+        {
+            { Held: true } => "cycle: running now (another process holds the database's cycle lock)",
+            { LastHolder: { } last } => $"cycle: none running (last: {last})",
+            _ => "cycle: none running",
+        });
+
         if (status.LastRuns.Count > 0)
         {
             w.WriteLine();
             w.WriteLine("last runs:");
+            var running = cycle.Held ? status.LastRuns.Where(r => r.Outcome is null).Select(r => (long?)r.Id).Max() : null;
             foreach (var run in status.LastRuns)
             {
-                w.WriteLine($"  #{run.Id} {run.Kind} {Stamp(run.StartedAt)} → {run.Outcome ?? "running or killed"}: {run.Summary}");
+                var outcome = run.Outcome ?? (run.Id == running ? "running" : "no outcome (its process ended first, e.g. killed)");
+                w.WriteLine($"  #{run.Id} {run.Kind} {Stamp(run.StartedAt)} → {outcome}: {run.Summary}");
             }
         }
 

@@ -53,7 +53,7 @@ internal sealed class DeliveryCycle(
     /// </summary>
     public async Task<CycleReport> RunAsync(CycleRequest request, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
-        using var held = request.DryRun ? null : CycleLock.Acquire(database, request.Full ? "full cycle" : "incremental cycle", time.GetUtcNow());
+        using var held = request.DryRun ? null : await CycleLock.AcquireAsync(database, request.Full ? "full cycle" : "incremental cycle", time.GetUtcNow(), cancellationToken);
         var map = mappings.Mappings;
         var healthRules = request.Push ? rules.Rules : null;
         var pull = await runner.RunAsync(new SyncRequest(request.Full, request.Objects, request.DryRun), progress, cancellationToken);

@@ -25,7 +25,7 @@ public sealed class CycleLockEndToEndTests
         using var workspace = new SyncWorkspace(emulator);
         var database = new SqliteDatabase(new StorageOptions { DatabasePath = workspace.DatabasePath });
 
-        using (CycleLock.Acquire(database, "test holder", Since))
+        using (await CycleLock.AcquireAsync(database, "test holder", Since))
         {
             var (code, output, error) = await workspace.RunAsync(TimeSpan.FromMinutes(1), "sync");
 
@@ -47,6 +47,49 @@ public sealed class CycleLockEndToEndTests
         SqliteConnection.ClearAllPools();
     }
 
+    /// <summary>
+    /// <c>status</c> reads the lock without taking it: it says whether a cycle runs now, and so tells a run in flight
+    /// from one whose process ended without an outcome (here a run row left unfinished, as a SIGKILL leaves it).
+    /// </summary>
+    [Fact]
+    public async Task Status_TellsARunningCycleFromAKilledOne_ByTheLock()
+    {
+        await using var emulator = await EmulatorFixture.StartAsync(o => o.Seed = "demo");
+        using var workspace = new SyncWorkspace(emulator);
+        await workspace.SyncAsync(TimeSpan.FromMinutes(1));
+        using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = workspace.DatabasePath, Pooling = false }.ToString()))
+        {
+            connection.Open();
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = "INSERT INTO sync_runs (kind, started_at) VALUES ('sync', '2026-11-22T09:00:00.000Z');";
+            cmd.ExecuteNonQuery();
+        }
+
+        var free = await StatusAsync(workspace);
+        Assert.Matches(@"cycle: none running \(last: pid \d+, incremental cycle, since ", free);
+        Assert.Contains("→ no outcome (its process ended first, e.g. killed)", free, StringComparison.Ordinal);
+
+        var database = new SqliteDatabase(new StorageOptions { DatabasePath = workspace.DatabasePath });
+        using (await CycleLock.AcquireAsync(database, "test holder", Since))
+        {
+            var held = await StatusAsync(workspace);
+            Assert.Contains("cycle: running now (another process holds the database's cycle lock)", held, StringComparison.Ordinal);
+            Assert.Contains("2026-11-22T09:00:00.000Z → running", held, StringComparison.Ordinal);
+            Assert.Equal(1, held.Split('\n').Count(l => l.Contains("→ running", StringComparison.Ordinal)));
+        }
+
+        // The probe took nothing: a cycle starts at once afterwards.
+        using var again = await CycleLock.AcquireAsync(database, "test holder", Since);
+        SqliteConnection.ClearAllPools();
+    }
+
+    private static async Task<string> StatusAsync(SyncWorkspace workspace)
+    {
+        var (code, output, error) = await workspace.RunAsync(TimeSpan.FromMinutes(1), "status");
+        Assert.True(code == ExitCodes.Success, $"status exit {code}\nstderr:\n{error}");
+        return output;
+    }
+
     [Fact]
     public async Task Run_WhileAnotherCycleHoldsTheDatabase_SkipsTheFireWithAWarning_AndSyncsOnTheNextOnceFree()
     {
@@ -58,7 +101,7 @@ public sealed class CycleLockEndToEndTests
         });
         var database = new SqliteDatabase(new StorageOptions { DatabasePath = workspace.DatabasePath });
 
-        var held = CycleLock.Acquire(database, "test holder", Since);
+        var held = await CycleLock.AcquireAsync(database, "test holder", Since);
         using var worker = workspace.Start("run");
         try
         {
