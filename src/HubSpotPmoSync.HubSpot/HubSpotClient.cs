@@ -487,38 +487,51 @@ internal sealed partial class HubSpotClient : ICrmSource, ICrmWriter
             {
                 var error = await HubSpotErrorBody.ReadAsync(response, ct);
 
-                // A property HubSpot cannot write at all (it does not exist, or is read-only) fails every input that
-                // carries it: those fail at once with its reason, and the others go again as one batch. Halving would
-                // spend up to 2n - 1 calls to find what the answer already names.
-                if (error.UnwritableProperties() is { Count: > 0 } unwritable)
+                // A property HubSpot cannot write at all (it does not exist, or is read-only) would fail every input
+                // that carries it: it is left out of them and the batch goes again at once, so that their other
+                // properties are written; each of those outcomes names the properties left out, with HubSpot's reason.
+                // An input with nothing else to write fails with that reason. Halving would spend up to 2n - 1 calls
+                // to find what the answer already names.
+                if (error.UnwritableProperties() is { Count: > 0 } unwritable
+                    && chunk.Any(input => input.Value.Keys.Any(unwritable.ContainsKey)))
                 {
-                    var refused = new Dictionary<string, CrmWriteOutcome>(StringComparer.Ordinal);
-                    var rest = new List<KeyValuePair<string, IReadOnlyDictionary<string, string?>>>();
+                    var result = new Dictionary<string, CrmWriteOutcome>(StringComparer.Ordinal);
+                    var refusedOf = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+                    var again = new List<KeyValuePair<string, IReadOnlyDictionary<string, string?>>>();
                     foreach (var input in chunk)
                     {
-                        var blocking = input.Value.Keys.Where(unwritable.ContainsKey).Order(StringComparer.Ordinal).FirstOrDefault();
-                        if (blocking is null)
+                        var refused = input.Value.Keys.Where(unwritable.ContainsKey).Order(StringComparer.Ordinal).ToList();
+                        if (refused.Count == 0)
                         {
-                            rest.Add(input);
+                            again.Add(input);
+                            continue;
+                        }
+
+                        var rest = input.Value.Where(p => !unwritable.ContainsKey(p.Key)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+                        if (rest.Count == 0)
+                        {
+                            result[input.Key] = new CrmWriteOutcome(input.Key, false, ErrorCategory: error.Category ?? "VALIDATION_ERROR", ErrorMessage: Reason(refused));
                         }
                         else
                         {
-                            refused[input.Key] = new CrmWriteOutcome(input.Key, false, ErrorCategory: error.Category ?? "VALIDATION_ERROR", ErrorMessage: Redact(unwritable[blocking]));
+                            refusedOf[input.Key] = refused;
+                            again.Add(new(input.Key, rest));
                         }
                     }
 
-                    if (refused.Count > 0)
+                    if (again.Count > 0)
                     {
-                        if (rest.Count > 0)
+                        foreach (var (key, outcome) in await SendChunkAsync([.. again], ct))
                         {
-                            foreach (var (key, outcome) in await SendChunkAsync([.. rest], ct))
-                            {
-                                refused[key] = outcome;
-                            }
+                            result[key] = refusedOf.TryGetValue(key, out var refused) && outcome.Succeeded
+                                ? outcome with { RefusedProperties = refused, ErrorCategory = error.Category ?? "VALIDATION_ERROR", ErrorMessage = Reason(refused) }
+                                : outcome;
                         }
-
-                        return refused;
                     }
+
+                    return result;
+
+                    string? Reason(List<string> refused) => Redact(string.Join("; ", refused.Select(name => unwritable[name])));
                 }
 
                 if (chunk.Length > 1)

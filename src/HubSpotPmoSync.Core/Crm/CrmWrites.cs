@@ -14,8 +14,13 @@ public sealed record CrmCreate(string TraceId, IReadOnlyDictionary<string, strin
 /// <param name="Succeeded">Whether HubSpot applied the input.</param>
 /// <param name="RecordId">The record id HubSpot answered with, when it succeeded.</param>
 /// <param name="Created">For upserts and creates: whether a new record was made.</param>
-/// <param name="ErrorCategory">HubSpot's error category (e.g. <c>VALIDATION_ERROR</c>) when it failed.</param>
-/// <param name="ErrorMessage">HubSpot's error message when it failed.</param>
+/// <param name="ErrorCategory">HubSpot's error category (e.g. <c>VALIDATION_ERROR</c>) when it failed, or when
+/// <paramref name="RefusedProperties"/> were left out.</param>
+/// <param name="ErrorMessage">HubSpot's error message when it failed, or why <paramref name="RefusedProperties"/> were
+/// left out.</param>
+/// <param name="RefusedProperties">When it succeeded: properties of the input that HubSpot cannot write at all (one
+/// that does not exist, or is read-only), left out so that the input's other properties were written. Null or empty:
+/// every property was written.</param>
 public sealed record CrmWriteOutcome(
     string Key,
     bool Succeeded,
@@ -23,7 +28,8 @@ public sealed record CrmWriteOutcome(
     bool Created = false,
     string? ErrorCategory = null,
     string? ErrorMessage = null,
-    CrmRecord? Record = null);
+    CrmRecord? Record = null,
+    IReadOnlyList<string>? RefusedProperties = null);
 
 /// <summary>Per-input outcomes of a batch write (one per input, in input order).</summary>
 public sealed record CrmBatchResult(IReadOnlyList<CrmWriteOutcome> Outcomes)

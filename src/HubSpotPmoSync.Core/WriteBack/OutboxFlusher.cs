@@ -250,7 +250,8 @@ public sealed class OutboxFlusher
             foreach (var (entry, decision) in record)
             {
                 var change = entry.Change;
-                if (outcome.Succeeded)
+                var refused = outcome.RefusedProperties?.Contains(change.Property, StringComparer.Ordinal) ?? false;
+                if (outcome.Succeeded && !refused)
                 {
                     pushed.Add(new PushedValue(entry.Id, entry.Revision, change.Key, change.Value, change.Source, at));
                     if (idProperty is not null && outcome.RecordId is { Length: > 0 } recordId)
@@ -264,6 +265,7 @@ public sealed class OutboxFlusher
                 }
                 else
                 {
+                    // The record failed, or HubSpot could not take this property (the record's other values were written).
                     var category = outcome.ErrorCategory ?? "REJECTED";
                     var message = outcome.ErrorMessage ?? "HubSpot rejected the record without a message.";
                     dead.Add(new DeadLetterEntry(entry with { Attempts = entry.Attempts + 1 }, category, message));

@@ -35,6 +35,33 @@ public sealed class OutboxFlusherTests
         Assert.Empty(await kit.Store.GetPendingAsync(None));
     }
 
+    /// <summary>
+    /// The writer left out a property the portal cannot write (here: removed by an admin) and wrote the record's other
+    /// values: those are pushed and audited, that one is dead-lettered with the reason and never counted as pushed.
+    /// </summary>
+    [Fact]
+    public async Task FlushAsync_PropertyRefusedByThePortal_OnlyThatValueIsDeadLettered_TheRecordsOtherValuesPushed()
+    {
+        var kit = new WriteBackTestKit();
+        var id = kit.SeedProject("P1");
+        kit.Portal.RemoveProperty(CrmObjectTypes.Projects, "health_trend");
+
+        var report = await kit.EnqueueAndFlushAsync([
+            kit.Health(id, "health_status", "amber"),
+            kit.Health(id, "health_trend", "worsening"),
+        ]);
+
+        Assert.Equal(1, report.WriteCalls);
+        Assert.Equal(["health_status"], report.Applied.Select(a => a.Property));
+        Assert.Equal("amber", kit.Portal.Get(CrmObjectTypes.Projects, id).Get("health_status"));
+        var letter = Assert.Single(await kit.Store.ListDeadLettersAsync(None));
+        Assert.Equal(("health_trend", "worsening", "VALIDATION_ERROR"), (letter.Change.Property, letter.Change.Value, letter.Category));
+        Assert.Contains("health_trend", letter.Message, StringComparison.Ordinal);
+        Assert.Contains(kit.Store.Audit, a => a.Property == "health_status" && a.Decision != AuditDecisions.DeadLettered);
+        Assert.Contains(kit.Store.Audit, a => a.Property == "health_trend" && a.Decision == AuditDecisions.DeadLettered);
+        Assert.Empty(await kit.Store.GetPendingAsync(None));
+    }
+
     [Fact]
     public async Task FlushAsync_250RecordsWithThreeChangedProperties_MakesThreeCallsOfAtMost100Records()
     {

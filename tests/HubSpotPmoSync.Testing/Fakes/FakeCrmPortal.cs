@@ -312,15 +312,17 @@ public sealed class FakeCrmPortal : ICrmSource, ICrmWriter
                     continue;
                 }
 
-                var error = Validate(type, update.Properties, record.Id);
+                // As the HubSpot client: a property the portal cannot write at all is left out, the rest written.
+                var (writable, refused) = Writable(type, update.Properties);
+                var error = writable.Count == 0 && refused.Count > 0 ? Refusal(refused) : Validate(type, writable, record.Id);
                 if (error is not null)
                 {
                     outcomes.Add(Error(update.Id, error.Value.Category, error.Value.Message));
                     continue;
                 }
 
-                Apply(record, update.Properties);
-                outcomes.Add(new CrmWriteOutcome(update.Id, true, record.Id, Record: record.ToRecord()));
+                Apply(record, writable);
+                outcomes.Add(Written(new CrmWriteOutcome(update.Id, true, record.Id, Record: record.ToRecord()), refused));
             }
 
             return Task.FromResult(new CrmBatchResult(outcomes));
@@ -341,9 +343,10 @@ public sealed class FakeCrmPortal : ICrmSource, ICrmWriter
             var outcomes = new List<CrmWriteOutcome>();
             foreach (var upsert in upserts)
             {
-                var properties = new Dictionary<string, string?>(upsert.Properties, StringComparer.Ordinal) { [idProperty] = upsert.UniqueValue };
+                var (writable, refused) = Writable(type, upsert.Properties);
+                var properties = new Dictionary<string, string?>(writable, StringComparer.Ordinal) { [idProperty] = upsert.UniqueValue };
                 var existing = records.Values.FirstOrDefault(r => !r.Archived && r.Properties.TryGetValue(idProperty, out var v) && v == upsert.UniqueValue);
-                var error = Validate(type, properties, existing?.Id);
+                var error = writable.Count == 0 && refused.Count > 0 ? Refusal(refused) : Validate(type, properties, existing?.Id);
                 if (error is null && existing is null)
                 {
                     error = MissingRequired(type, properties);
@@ -358,12 +361,12 @@ public sealed class FakeCrmPortal : ICrmSource, ICrmWriter
                 if (existing is not null)
                 {
                     Apply(existing, properties);
-                    outcomes.Add(new CrmWriteOutcome(upsert.UniqueValue, true, existing.Id, Created: false, Record: existing.ToRecord()));
+                    outcomes.Add(Written(new CrmWriteOutcome(upsert.UniqueValue, true, existing.Id, Created: false, Record: existing.ToRecord()), refused));
                 }
                 else
                 {
                     var created = Create(type, properties);
-                    outcomes.Add(new CrmWriteOutcome(upsert.UniqueValue, true, created.Id, Created: true, Record: created.ToRecord()));
+                    outcomes.Add(Written(new CrmWriteOutcome(upsert.UniqueValue, true, created.Id, Created: true, Record: created.ToRecord()), refused));
                 }
             }
 
@@ -586,6 +589,43 @@ public sealed class FakeCrmPortal : ICrmSource, ICrmWriter
         _calls.Add(new PortalCall(method, objectType, inputs, isWrite));
 
     private static CrmWriteOutcome Error(string key, string category, string message) => new(key, false, ErrorCategory: category, ErrorMessage: message);
+
+    /// <summary>The values the portal can write, and the properties it cannot write at all (unknown or read-only).</summary>
+    private (Dictionary<string, string?> Writable, List<string> Refused) Writable(string type, IReadOnlyDictionary<string, string?> values)
+    {
+        var definitions = Properties(type);
+        var writable = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var refused = new List<string>();
+        foreach (var (name, value) in values)
+        {
+            if (definitions.TryGetValue(name, out var d) && !d.ReadOnlyValue && !d.Calculated)
+            {
+                writable[name] = value;
+            }
+            else
+            {
+                refused.Add(name);
+            }
+        }
+
+        refused.Sort(StringComparer.Ordinal);
+        return (writable, refused);
+    }
+
+    private (string Category, string Message) Refusal(List<string> refused) =>
+        ("VALIDATION_ERROR", string.Join("; ", refused.Select(name => $"Property \"{name}\" does not exist or is read-only")));
+
+    /// <summary>A written input's outcome, naming the properties left out (the client's contract).</summary>
+    private CrmWriteOutcome Written(CrmWriteOutcome outcome, List<string> refused)
+    {
+        if (refused.Count == 0)
+        {
+            return outcome;
+        }
+
+        var (category, message) = Refusal(refused);
+        return outcome with { RefusedProperties = refused, ErrorCategory = category, ErrorMessage = message };
+    }
 
     private (string Category, string Message)? Validate(string type, IReadOnlyDictionary<string, string?> values, string? recordId)
     {
