@@ -44,7 +44,7 @@ public sealed class CycleLock : IDisposable
 
     /// <summary>
     /// Takes the lock of <paramref name="database"/>, or throws <see cref="CycleLockedException"/> when another cycle
-    /// holds it (after half a second of short retries, which only a <see cref="Probe"/>'s read can outlast). The file
+    /// holds it (after half a second of short retries, which outlast any <see cref="Probe"/>'s read). The file
     /// (and its folder) is created when missing, owner-read/write only like the database.
     /// </summary>
     /// <param name="holder">Who takes it, e.g. <c>sync</c>, written into the file with the process id.</param>
