@@ -488,13 +488,15 @@ internal sealed partial class HubSpotClient : ICrmSource, ICrmWriter
                 var error = await HubSpotErrorBody.ReadAsync(response, ct);
 
                 // A property HubSpot cannot write at all (it does not exist, or is read-only) would fail every input
-                // that carries it: it is left out of them and the batch goes again at once, so that their other
-                // properties are written; each of those outcomes names the properties left out, with HubSpot's reason.
-                // An input with nothing else to write fails with that reason. Halving would spend up to 2n - 1 calls
-                // to find what the answer already names.
+                // that carries it. An update leaves it out and the batch goes again at once, so that the record's other
+                // properties are written; its outcome names the properties left out, with HubSpot's reason. A create
+                // or upsert (which may create) fails instead: a new record would lack a value it was made with. So does
+                // an input with nothing else to write. Halving would spend up to 2n - 1 calls to find what the answer
+                // already names.
                 if (error.UnwritableProperties() is { Count: > 0 } unwritable
                     && chunk.Any(input => input.Value.Keys.Any(unwritable.ContainsKey)))
                 {
+                    var leaveOut = verb == "update";
                     var result = new Dictionary<string, CrmWriteOutcome>(StringComparer.Ordinal);
                     var refusedOf = new Dictionary<string, List<string>>(StringComparer.Ordinal);
                     var again = new List<KeyValuePair<string, IReadOnlyDictionary<string, string?>>>();
@@ -508,7 +510,7 @@ internal sealed partial class HubSpotClient : ICrmSource, ICrmWriter
                         }
 
                         var rest = input.Value.Where(p => !unwritable.ContainsKey(p.Key)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
-                        if (rest.Count == 0)
+                        if (!leaveOut || rest.Count == 0)
                         {
                             result[input.Key] = new CrmWriteOutcome(input.Key, false, ErrorCategory: error.Category ?? "VALIDATION_ERROR", ErrorMessage: Reason(refused));
                         }

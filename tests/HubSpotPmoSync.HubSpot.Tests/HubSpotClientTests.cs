@@ -315,6 +315,34 @@ public sealed class HubSpotClientTests
         Assert.All(result.Outcomes.Skip(carrying), o => Assert.True(o.Succeeded && o.RefusedProperties is null, o.ToString()));
     }
 
+    /// <summary>
+    /// An upsert may create: a record made without a value it was meant to have is worse than none, so an upsert
+    /// carrying a property HubSpot cannot write fails at once with the reason (no halving), and the rest is written.
+    /// </summary>
+    [Fact]
+    public async Task BatchUpsertAsync_PropertyThatDoesNotExist_InputsCarryingItFailAtOnce_TheRestInOneMoreCall()
+    {
+        using var host = CreateSut(
+            (r, _) =>
+            {
+                var inputs = JsonDocument.Parse(r.Body!).RootElement.GetProperty("inputs").EnumerateArray().ToList();
+                return inputs.Any(i => i.GetProperty("properties").TryGetProperty("gone", out var ignored))
+                    ? Responses.Status(400, """{"status":"error","message":"Property values were not valid","category":"VALIDATION_ERROR","errors":[{"message":"Property \"gone\" does not exist","code":"PROPERTY_DOESNT_EXIST","context":{"propertyName":["gone"]}}]}""")
+                    : Responses.Ok($$"""{"status":"COMPLETE","results":[{{string.Join(',', inputs.Select(i => Responses.Record("9" + i.GetProperty("id").GetString()!, 1, $"\"code\":\"{i.GetProperty("id").GetString()}\"")))}}]}""");
+            },
+            out var stub);
+
+        var upserts = Enumerable.Range(1, 10).Select(i => new CrmUpsert(
+            "P" + i.ToString(CultureInfo.InvariantCulture),
+            i <= 4 ? new Dictionary<string, string?> { ["gone"] = "x", ["name"] = "n" } : new Dictionary<string, string?> { ["name"] = "n" })).ToList();
+        var result = await host.Writer.BatchUpsertAsync("projects", "code", upserts, CancellationToken.None);
+
+        Assert.Equal(2, stub.Count);
+        Assert.Equal(["P1", "P2", "P3", "P4"], result.Outcomes.Where(o => !o.Succeeded).Select(o => o.Key));
+        Assert.All(result.Outcomes.Take(4), o => Assert.Equal("Property \"gone\" does not exist", o.ErrorMessage));
+        Assert.All(result.Outcomes.Skip(4), o => Assert.True(o.Succeeded && o.RefusedProperties is null, o.ToString()));
+    }
+
     [Fact]
     public async Task BatchCreateAsync_ErrorsMatchedByTraceIdAndResultsByOrder()
     {

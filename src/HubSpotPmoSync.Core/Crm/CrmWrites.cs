@@ -18,9 +18,9 @@ public sealed record CrmCreate(string TraceId, IReadOnlyDictionary<string, strin
 /// <paramref name="RefusedProperties"/> were left out.</param>
 /// <param name="ErrorMessage">HubSpot's error message when it failed, or why <paramref name="RefusedProperties"/> were
 /// left out.</param>
-/// <param name="RefusedProperties">When it succeeded: properties of the input that HubSpot cannot write at all (one
-/// that does not exist, or is read-only), left out so that the input's other properties were written. Null or empty:
-/// every property was written.</param>
+/// <param name="RefusedProperties">When an update succeeded: properties of the input that HubSpot cannot write at all
+/// (one that does not exist, or is read-only), left out so that the record's other properties were written. Null or
+/// empty: every property was written. (Creates and upserts carrying one fail instead.)</param>
 public sealed record CrmWriteOutcome(
     string Key,
     bool Succeeded,

@@ -343,10 +343,11 @@ public sealed class FakeCrmPortal : ICrmSource, ICrmWriter
             var outcomes = new List<CrmWriteOutcome>();
             foreach (var upsert in upserts)
             {
-                var (writable, refused) = Writable(type, upsert.Properties);
-                var properties = new Dictionary<string, string?>(writable, StringComparer.Ordinal) { [idProperty] = upsert.UniqueValue };
+                // As the HubSpot client: an upsert (which may create) carrying a property the portal cannot write fails.
+                var (_, refused) = Writable(type, upsert.Properties);
+                var properties = new Dictionary<string, string?>(upsert.Properties, StringComparer.Ordinal) { [idProperty] = upsert.UniqueValue };
                 var existing = records.Values.FirstOrDefault(r => !r.Archived && r.Properties.TryGetValue(idProperty, out var v) && v == upsert.UniqueValue);
-                var error = writable.Count == 0 && refused.Count > 0 ? Refusal(refused) : Validate(type, properties, existing?.Id);
+                var error = refused.Count > 0 ? Refusal(refused) : Validate(type, properties, existing?.Id);
                 if (error is null && existing is null)
                 {
                     error = MissingRequired(type, properties);
@@ -361,12 +362,12 @@ public sealed class FakeCrmPortal : ICrmSource, ICrmWriter
                 if (existing is not null)
                 {
                     Apply(existing, properties);
-                    outcomes.Add(Written(new CrmWriteOutcome(upsert.UniqueValue, true, existing.Id, Created: false, Record: existing.ToRecord()), refused));
+                    outcomes.Add(new CrmWriteOutcome(upsert.UniqueValue, true, existing.Id, Created: false, Record: existing.ToRecord()));
                 }
                 else
                 {
                     var created = Create(type, properties);
-                    outcomes.Add(Written(new CrmWriteOutcome(upsert.UniqueValue, true, created.Id, Created: true, Record: created.ToRecord()), refused));
+                    outcomes.Add(new CrmWriteOutcome(upsert.UniqueValue, true, created.Id, Created: true, Record: created.ToRecord()));
                 }
             }
 
