@@ -59,8 +59,13 @@ public sealed record PushedValue(long EntryId, int Revision, PropertyKey Key, st
 /// <summary>An outbox row retired without a write (no difference, or HubSpot's value kept).</summary>
 public sealed record RetiredEntry(long EntryId, int Revision);
 
-/// <summary>A row HubSpot rejected for good, with HubSpot's reason.</summary>
-public sealed record DeadLetterEntry(OutboxEntry Entry, string Category, string Message);
+/// <summary>A row moved to the dead letters, with HubSpot's reason. It supersedes earlier dead letters of the same property.</summary>
+/// <param name="Rejected">
+/// HubSpot refused the value itself (the record's outcome, or the property named as unwritable): the value is held
+/// (<see cref="PushAction.HoldRejected"/>). False for a write given up after transient failures, which the next
+/// cycle tries again.
+/// </param>
+public sealed record DeadLetterEntry(OutboxEntry Entry, string Category, string Message, bool Rejected = false);
 
 /// <summary>A row whose write failed transiently; it stays pending for the next flush.</summary>
 public sealed record FailedAttempt(long EntryId, string Error);
@@ -170,13 +175,15 @@ public static class AuditDecisions
 public sealed record AuditQuery(string? ObjectType = null, string? RecordKey = null, int Limit = 1000);
 
 /// <summary>A value HubSpot rejected, kept with HubSpot's category and message until it is replayed.</summary>
+/// <param name="Rejected">HubSpot refused the value itself: it is not sent again until replayed or changed (see <see cref="DeadLetterEntry.Rejected"/>).</param>
 public sealed record DeadLetter(
     long Id,
     OutboundChange Change,
     string Category,
     string Message,
     int Attempts,
-    DateTimeOffset FailedAt);
+    DateTimeOffset FailedAt,
+    bool Rejected = false);
 
 /// <summary>Convenience overloads for callers that feed one record at a time.</summary>
 public static class WriteBackStoreExtensions

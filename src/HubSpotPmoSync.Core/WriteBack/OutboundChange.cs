@@ -64,12 +64,14 @@ public sealed record OutboxEntry(
 /// <summary>
 /// What the worker knows of one HubSpot property: the value seen in the last pull (and when it last changed in
 /// HubSpot), the value it last pushed (and when), the value it last wanted the property to hold (and since when),
-/// and the conflict last kept for HubSpot's value.
+/// the conflict last kept for HubSpot's value, and the value HubSpot last rejected.
 /// </summary>
 /// <param name="ObservedChangedAt">When HubSpot's value last changed: the per-property time the pull supplied, else the <c>updatedAt</c> of the pull that first saw the value.</param>
 /// <param name="DesiredValue">The value last enqueued for the property (see <see cref="IWriteBackStore.EnqueueAsync"/>).</param>
 /// <param name="DesiredSince">When the local value last changed to <paramref name="DesiredValue"/>.</param>
 /// <param name="Kept">The conflict last audited as kept for HubSpot's value, until the property is pushed.</param>
+/// <param name="HasRejected">A dead letter holds a value HubSpot rejected for this property (<see cref="DeadLetterEntry.Rejected"/>), until it is replayed or a push succeeds.</param>
+/// <param name="RejectedValue">That value: the flush does not send it again (<see cref="PushAction.HoldRejected"/>).</param>
 public sealed record PropertyState(
     bool HasObserved,
     string? ObservedValue,
@@ -80,7 +82,9 @@ public sealed record PropertyState(
     bool HasDesired = false,
     string? DesiredValue = null,
     DateTimeOffset? DesiredSince = null,
-    KeptConflict? Kept = null)
+    KeptConflict? Kept = null,
+    bool HasRejected = false,
+    string? RejectedValue = null)
 {
     public static PropertyState Unknown { get; } = new(false, null, null, false, null, null);
 }

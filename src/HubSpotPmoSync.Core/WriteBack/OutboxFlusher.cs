@@ -24,13 +24,15 @@ public sealed class OutboxFlushOptions
 /// <param name="KeptHubSpot">Conflicts resolved for HubSpot's value (nothing written); each is audited only the first time it is decided.</param>
 /// <param name="DeadLettered">Rows HubSpot rejected, now in the dead letters.</param>
 /// <param name="Retrying">Rows left pending after a transient failure.</param>
+/// <param name="HeldRejected">Rows retired without a write because HubSpot already rejected the same value (a dead letter holds it).</param>
 public sealed record FlushReport(
     int WriteCalls,
     IReadOnlyList<PlannedUpdate> Applied,
     int Unchanged,
     IReadOnlyList<PlannedUpdate> KeptHubSpot,
     int DeadLettered,
-    int Retrying)
+    int Retrying,
+    int HeldRejected = 0)
 {
     public int RecordsWritten => Applied.Select(a => a.ObjectType + "/" + a.RecordKey).Distinct(StringComparer.Ordinal).Count();
 
@@ -86,6 +88,7 @@ public sealed class OutboxFlusher
         var keptConflicts = new List<KeptConflict>();
         var toPush = new List<(OutboxEntry Entry, PushDecision Decision)>();
         var unchanged = 0;
+        var held = 0;
         foreach (var entry in pending)
         {
             states.TryGetValue(entry.Change.Key, out var state);
@@ -107,6 +110,11 @@ public sealed class OutboxFlusher
                         audit.Add(Audit(now, entry.Change, decision));
                     }
 
+                    break;
+                case PushAction.HoldRejected:
+                    // Audited when it was dead-lettered; the dead letter stays until replayed or superseded.
+                    retired.Add(new RetiredEntry(entry.Id, entry.Revision));
+                    held++;
                     break;
                 default:
                     retired.Add(new RetiredEntry(entry.Id, entry.Revision));
@@ -176,7 +184,7 @@ public sealed class OutboxFlusher
             await _store.CommitFlushAsync(commit, cancellationToken);
         }
 
-        return new FlushReport(writeCalls, WriteBackPlanner.Sort(applied), unchanged, WriteBackPlanner.Sort(kept), deadLettered, retrying);
+        return new FlushReport(writeCalls, WriteBackPlanner.Sort(applied), unchanged, WriteBackPlanner.Sort(kept), deadLettered, retrying, held);
     }
 
     /// <summary>
@@ -195,7 +203,8 @@ public sealed class OutboxFlusher
                 total.Unchanged + next.Unchanged,
                 WriteBackPlanner.Sort(total.KeptHubSpot.Concat(next.KeptHubSpot)),
                 total.DeadLettered + next.DeadLettered,
-                next.Retrying);
+                next.Retrying,
+                total.HeldRejected + next.HeldRejected);
         }
 
         return total;
@@ -268,7 +277,7 @@ public sealed class OutboxFlusher
                     // The record failed, or HubSpot could not take this property (the record's other values were written).
                     var category = outcome.ErrorCategory ?? "REJECTED";
                     var message = outcome.ErrorMessage ?? "HubSpot rejected the record without a message.";
-                    dead.Add(new DeadLetterEntry(entry with { Attempts = entry.Attempts + 1 }, category, message));
+                    dead.Add(new DeadLetterEntry(entry with { Attempts = entry.Attempts + 1 }, category, message, Rejected: true));
                     audit.Add(Audit(at, change, decision) with { Decision = AuditDecisions.DeadLettered, Detail = category + ": " + message });
                 }
             }

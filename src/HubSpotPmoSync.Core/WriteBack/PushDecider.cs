@@ -11,6 +11,12 @@ public enum PushAction
 
     /// <summary>A conflict resolved for HubSpot's value: nothing to write.</summary>
     KeepHubSpot,
+
+    /// <summary>
+    /// HubSpot rejected this very value (it is in the dead letters): not sent again until <c>dlq replay</c> moves it
+    /// back or the desired value changes, so a poison value costs one rejected write, not one every cycle.
+    /// </summary>
+    HoldRejected,
 }
 
 /// <summary>The decision for one desired value.</summary>
@@ -45,6 +51,14 @@ public static class PushDecider
     {
         ArgumentNullException.ThrowIfNull(change);
         state ??= PropertyState.Unknown;
+        var decision = DecideOnValues(change, state);
+        return decision.Action == PushAction.Push && state.HasRejected && WriteBackValues.AreEqual(state.RejectedValue, change.Value)
+            ? decision with { Action = PushAction.HoldRejected, Reason = "HubSpot rejected this value (a dead letter): held until 'dlq replay' or a new value" }
+            : decision;
+    }
+
+    private static PushDecision DecideOnValues(OutboundChange change, PropertyState state)
+    {
 
         bool known;
         bool foreign;

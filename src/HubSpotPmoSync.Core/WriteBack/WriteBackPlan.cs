@@ -28,12 +28,14 @@ public sealed record PlannedAssociation(string FromType, string FromKey, string 
 /// What a sync run would write to HubSpot: per object type the creates, the updates by field with old → new,
 /// the association changes and the conflicts where HubSpot's value is kept. Computed from reads only.
 /// </summary>
+/// <param name="HeldRejected">Values not sent because HubSpot rejected the same value before (dead letters).</param>
 public sealed record WriteBackPlan(
     IReadOnlyList<PlannedCreate> Creates,
     IReadOnlyList<PlannedUpdate> Updates,
     IReadOnlyList<PlannedUpdate> KeptHubSpot,
     IReadOnlyList<PlannedAssociation> Associations,
-    int Unchanged)
+    int Unchanged,
+    int HeldRejected = 0)
 {
     public static WriteBackPlan Empty { get; } = new([], [], [], [], 0);
 
@@ -100,7 +102,9 @@ public sealed record WriteBackPlan(
 
         text.Append(CultureInfo.InvariantCulture, $"Total: {Count(Creates.Count, "create")}, {Count(Updates.Count, "property update")} on ")
             .Append(CultureInfo.InvariantCulture, $"{Count(Updates.Select(u => u.ObjectType + "/" + u.RecordKey).Distinct(StringComparer.Ordinal).Count(), "record")}, ")
-            .Append(CultureInfo.InvariantCulture, $"{Count(Associations.Count, "association")}, {Count(KeptHubSpot.Count, "conflict")} kept for HubSpot, {Unchanged} unchanged\n");
+            .Append(CultureInfo.InvariantCulture, $"{Count(Associations.Count, "association")}, {Count(KeptHubSpot.Count, "conflict")} kept for HubSpot, {Unchanged} unchanged")
+            .Append(HeldRejected > 0 ? string.Create(CultureInfo.InvariantCulture, $", {HeldRejected} held as dead letters (rejected before)") : string.Empty)
+            .Append('\n');
         return text.ToString();
     }
 
@@ -174,6 +178,7 @@ public static class WriteBackPlanner
         var updates = new List<PlannedUpdate>();
         var kept = new List<PlannedUpdate>();
         var unchanged = 0;
+        var held = 0;
         foreach (var change in changes)
         {
             states.TryGetValue(change.Key, out var state);
@@ -186,13 +191,16 @@ public static class WriteBackPlanner
                 case PushAction.KeepHubSpot:
                     kept.Add(ToUpdate(change, decision));
                     break;
+                case PushAction.HoldRejected:
+                    held++;
+                    break;
                 default:
                     unchanged++;
                     break;
             }
         }
 
-        return new WriteBackPlan([], Sort(updates), Sort(kept), [], unchanged);
+        return new WriteBackPlan([], Sort(updates), Sort(kept), [], unchanged, held);
     }
 
     /// <summary>The states as they would be after recording <paramref name="pulled"/> (same rules as the store).</summary>

@@ -16,10 +16,14 @@ public static class WriteBackText
             var change = letter.Change;
             text.Append(CultureInfo.InvariantCulture, $"#{letter.Id}  {change.ObjectType}/{change.Record.RecordKey}.{change.Property} = {WriteBackValues.Display(change.Value)}")
                 .Append(CultureInfo.InvariantCulture, $"  [{change.Source}, {letter.Attempts} attempt{(letter.Attempts == 1 ? string.Empty : "s")}, {Time(letter.FailedAt)}]")
-                .Append(CultureInfo.InvariantCulture, $"  {letter.Category}: {letter.Message}\n");
+                .Append(CultureInfo.InvariantCulture, $"  {letter.Category}: {letter.Message}{(letter.Rejected ? " [held]" : string.Empty)}\n");
         }
 
         text.Append(CultureInfo.InvariantCulture, $"{letters.Count} dead letter{(letters.Count == 1 ? string.Empty : "s")}\n");
+        if (letters.Any(l => l.Rejected))
+        {
+            text.Append("values HubSpot rejected [held] are not sent again until 'dlq replay' or a new value; the others are tried again by the next sync\n");
+        }
         return text.ToString();
     }
 
@@ -29,7 +33,7 @@ public static class WriteBackText
         ArgumentNullException.ThrowIfNull(report);
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"pushed {report.Applied.Count} properties on {report.RecordsWritten} records in {report.WriteCalls} write calls; {report.Unchanged} unchanged; {report.ConflictsOverwritten} conflicts overwritten, {report.KeptHubSpot.Count} kept for HubSpot; {report.DeadLettered} dead-lettered; {report.Retrying} retrying next flush");
+            $"pushed {report.Applied.Count} properties on {report.RecordsWritten} records in {report.WriteCalls} write calls; {report.Unchanged} unchanged; {report.ConflictsOverwritten} conflicts overwritten, {report.KeptHubSpot.Count} kept for HubSpot; {report.DeadLettered} dead-lettered; {report.Retrying} retrying next flush{(report.HeldRejected > 0 ? $"; {report.HeldRejected} held as dead letters (rejected before)" : string.Empty)}");
     }
 
     /// <summary>A one-line summary of a kickoff run.</summary>

@@ -203,8 +203,9 @@ public sealed class SqliteWriteBackStore : IWriteBackStore
             return Task.FromResult<IReadOnlyDictionary<PropertyKey, PropertyState>>(states);
         }
 
-        // A read-only store may see a file from before migration 0005.
+        // A read-only store may see a file from before migration 0005 or 0009.
         var hasDesired = !_readOnly || HasTable(connection, "wb_desired");
+        var hasRejected = HasRejectedColumn(connection);
         foreach (var byType in records.Distinct().GroupBy(r => r.ObjectType, StringComparer.Ordinal))
         {
             foreach (var chunk in byType.Select(r => r.RecordKey).Chunk(KeysPerQuery))
@@ -228,6 +229,17 @@ public sealed class SqliteWriteBackStore : IWriteBackStore
                 if (hasDesired)
                 {
                     ReadDesired(connection, byType.Key, keys, states);
+                }
+
+                if (hasRejected)
+                {
+                    UpdateStates(
+                        connection,
+                        "SELECT record_key, property, value FROM (SELECT object_type, record_key, property, value FROM wb_dead_letters WHERE rejected = 1 ORDER BY id)",
+                        byType.Key,
+                        keys,
+                        states,
+                        (reader, s) => s with { HasRejected = true, RejectedValue = NullableString(reader, 2) });
                 }
             }
         }
@@ -291,15 +303,17 @@ public sealed class SqliteWriteBackStore : IWriteBackStore
 
         foreach (var dead in commit.DeadLettered)
         {
+            // The outbox held the property's latest value: its dead letter supersedes the earlier ones (the audit keeps them).
             var change = dead.Entry.Change;
+            resolveDeadLetters.Run(change.ObjectType, change.Record.RecordKey, change.Property);
             Execute(connection, tx, """
-                INSERT INTO wb_dead_letters (object_type, record_key, record_id, id_property, property, value, source, policy, changed_at, category, message, attempts, failed_at)
-                VALUES ($type, $key, $id, $idProperty, $property, $value, $source, $policy, $changedAt, $category, $message, $attempts, $at);
+                INSERT INTO wb_dead_letters (object_type, record_key, record_id, id_property, property, value, source, policy, changed_at, category, message, attempts, failed_at, rejected)
+                VALUES ($type, $key, $id, $idProperty, $property, $value, $source, $policy, $changedAt, $category, $message, $attempts, $at, $rejected);
                 """,
                 ("$type", change.ObjectType), ("$key", change.Record.RecordKey), ("$id", change.RecordId), ("$idProperty", change.IdProperty),
                 ("$property", change.Property), ("$value", change.Value), ("$source", change.Source), ("$policy", change.Policy.Name()),
                 ("$changedAt", Time(change.ChangedAt)), ("$category", dead.Category), ("$message", dead.Message),
-                ("$attempts", dead.Entry.Attempts), ("$at", Time(commit.At)));
+                ("$attempts", dead.Entry.Attempts), ("$at", Time(commit.At)), ("$rejected", dead.Rejected ? 1 : 0));
             retire.Run(dead.Entry.Id, dead.Entry.Revision);
         }
 
@@ -369,7 +383,7 @@ public sealed class SqliteWriteBackStore : IWriteBackStore
     {
         cancellationToken.ThrowIfCancellationRequested();
         using var connection = OpenRead();
-        var letters = connection is null ? [] : ReadDeadLetters(connection, null, null);
+        var letters = connection is null ? [] : ReadDeadLetters(connection, null, null, HasRejectedColumn(connection));
         return Task.FromResult<IReadOnlyList<DeadLetter>>(letters);
     }
 
@@ -378,7 +392,7 @@ public sealed class SqliteWriteBackStore : IWriteBackStore
         cancellationToken.ThrowIfCancellationRequested();
         using var connection = OpenWrite();
         using var tx = connection.BeginTransaction();
-        var letters = ReadDeadLetters(connection, tx, id);
+        var letters = ReadDeadLetters(connection, tx, id, hasRejected: true);
         var audit = new List<AuditEntry>();
         foreach (var letter in letters)
         {
@@ -456,6 +470,18 @@ public sealed class SqliteWriteBackStore : IWriteBackStore
         }
     }
 
+    private bool HasRejectedColumn(SqliteConnection connection)
+    {
+        if (!_readOnly)
+        {
+            return true;
+        }
+
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT COUNT(*) FROM pragma_table_info('wb_dead_letters') WHERE name = 'rejected';";
+        return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture) > 0;
+    }
+
     private static bool HasTable(SqliteConnection connection, string name)
     {
         using var cmd = connection.CreateCommand();
@@ -464,12 +490,13 @@ public sealed class SqliteWriteBackStore : IWriteBackStore
         return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture) > 0;
     }
 
-    private static List<DeadLetter> ReadDeadLetters(SqliteConnection connection, SqliteTransaction? tx, long? id)
+    /// <param name="hasRejected">Whether the file has <c>wb_dead_letters.rejected</c> (migration 0009; a read-only store may see an older file).</param>
+    private static List<DeadLetter> ReadDeadLetters(SqliteConnection connection, SqliteTransaction? tx, long? id, bool hasRejected)
     {
         using var cmd = connection.CreateCommand();
         cmd.Transaction = tx;
-        cmd.CommandText = """
-            SELECT id, object_type, record_id, id_property, property, value, source, policy, changed_at, category, message, attempts, failed_at
+        cmd.CommandText = $"""
+            SELECT id, object_type, record_id, id_property, property, value, source, policy, changed_at, category, message, attempts, failed_at, {(hasRejected ? "rejected" : "0")}
             FROM wb_dead_letters WHERE ($id IS NULL OR id = $id) ORDER BY id;
             """;
         cmd.Parameters.AddWithValue("$id", (object?)id ?? DBNull.Value);
@@ -481,7 +508,7 @@ public sealed class SqliteWriteBackStore : IWriteBackStore
                 reader.GetString(1), reader.GetString(2), reader.GetString(4), NullableString(reader, 5), reader.GetString(6),
                 ConflictPolicies.Parse(reader.GetString(7)), ParseTime(reader.GetString(8)), NullableString(reader, 3));
             letters.Add(new DeadLetter(
-                reader.GetInt64(0), change, reader.GetString(9), reader.GetString(10), reader.GetInt32(11), ParseTime(reader.GetString(12))));
+                reader.GetInt64(0), change, reader.GetString(9), reader.GetString(10), reader.GetInt32(11), ParseTime(reader.GetString(12)), reader.GetInt64(13) == 1));
         }
 
         return letters;

@@ -183,6 +183,11 @@ internal static class StatusCommand
         else
         {
             var state = record.Archived ? $"archived in HubSpot (marked {Stamp(record.ArchivedAt)}); history kept" : "live";
+            if (ledger.Status == LedgerStatus.Failing)
+            {
+                state += ", left out of the delivery model (health, rollups, reports) while it fails";
+            }
+
             var inbound = record.LocalChangedAt is { } changed ? $"inbound values last changed {Stamp(changed)}" : "inbound values unchanged since first stored";
             w.WriteLine($"  stored: {state}; created {Stamp(record.CreatedAt)}, updated {Stamp(record.UpdatedAt)} in HubSpot; {inbound}");
         }
@@ -232,7 +237,8 @@ internal static class StatusCommand
             w.WriteLine($"  dead letters ({r.DeadLetters.Count}; 'dlq replay ID' sends one again):");
             foreach (var d in r.DeadLetters)
             {
-                w.WriteLine($"    #{d.Id} {d.Change.Property} = {Display(d.Change.Value)} failed {Stamp(d.FailedAt)}: {d.Category}: {d.Message}");
+                var held = d.Rejected ? " (held: not sent again until replayed or the value changes)" : " (the next sync tries again)";
+                w.WriteLine($"    #{d.Id} {d.Change.Property} = {Display(d.Change.Value)} failed {Stamp(d.FailedAt)}: {d.Category}: {d.Message}{held}");
             }
         }
 

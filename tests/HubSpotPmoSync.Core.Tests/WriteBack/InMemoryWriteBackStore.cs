@@ -135,6 +135,13 @@ internal sealed class InMemoryWriteBackStore : IWriteBackStore
                 states[key] = s with { Kept = kept };
             }
 
+            foreach (var letter in _deadLetters.Where(d => d.Rejected && wanted.Contains(d.Change.Record)).OrderBy(d => d.Id))
+            {
+                var key = letter.Change.Key;
+                var s = states.TryGetValue(key, out var existing) ? existing : PropertyState.Unknown;
+                states[key] = s with { HasRejected = true, RejectedValue = letter.Change.Value };
+            }
+
             return Task.FromResult<IReadOnlyDictionary<PropertyKey, PropertyState>>(states);
         }
     }
@@ -167,7 +174,8 @@ internal sealed class InMemoryWriteBackStore : IWriteBackStore
 
             foreach (var dead in commit.DeadLettered)
             {
-                _deadLetters.Add(new DeadLetter(_nextId++, dead.Entry.Change, dead.Category, dead.Message, dead.Entry.Attempts, commit.At));
+                _deadLetters.RemoveAll(d => d.Change.Key == dead.Entry.Change.Key);
+                _deadLetters.Add(new DeadLetter(_nextId++, dead.Entry.Change, dead.Category, dead.Message, dead.Entry.Attempts, commit.At, dead.Rejected));
                 Retire(dead.Entry.Id, dead.Entry.Revision);
             }
 

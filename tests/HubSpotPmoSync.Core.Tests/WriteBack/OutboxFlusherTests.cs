@@ -182,6 +182,69 @@ public sealed class OutboxFlusherTests
     }
 
     [Fact]
+    public async Task FlushAsync_TheSameRejectedValueEnqueuedAgain_IsHeldWithoutAWriteUntilReplayed()
+    {
+        var kit = new WriteBackTestKit();
+        var id = kit.SeedProject("P1");
+        await kit.EnqueueAndFlushAsync([kit.Health(id, "health_status", "purple")]);
+        var first = Assert.Single(await kit.Store.ListDeadLettersAsync(None));
+        var auditLines = kit.Store.Audit.Count;
+        kit.Portal.ResetCalls();
+
+        // Every cycle enqueues the desired value again: HubSpot would reject it again, so it is not sent.
+        var second = await kit.EnqueueAndFlushAsync([kit.Health(id, "health_status", "purple")]);
+        var third = await kit.EnqueueAndFlushAsync([kit.Health(id, "health_status", "purple")]);
+
+        Assert.Equal(0, kit.Portal.WriteCalls);
+        Assert.Equal((1, 0, 0), (second.HeldRejected, second.DeadLettered, second.Unchanged));
+        Assert.Equal(1, third.HeldRejected);
+        Assert.Equal(first, Assert.Single(await kit.Store.ListDeadLettersAsync(None)));
+        Assert.True(first.Rejected);
+        Assert.Equal(auditLines, kit.Store.Audit.Count);
+        Assert.Empty(await kit.Store.GetPendingAsync(None));
+        Assert.Contains("1 held as dead letters (rejected before)", WriteBackText.Summary(second), StringComparison.Ordinal);
+
+        // Replayed, it is sent once more (and, still rejected, held again under one dead letter).
+        await kit.Store.ReplayDeadLettersAsync(first.Id, kit.Time.GetUtcNow(), None);
+        var replayed = await kit.CreateFlusher().FlushAsync(None);
+        Assert.Equal((1, 1, 0), (kit.Portal.WriteCalls, replayed.DeadLettered, replayed.HeldRejected));
+        Assert.Single(await kit.Store.ListDeadLettersAsync(None));
+    }
+
+    [Fact]
+    public async Task FlushAsync_AnotherRejectedValueForTheSameProperty_SupersedesTheEarlierDeadLetter()
+    {
+        var kit = new WriteBackTestKit();
+        var id = kit.SeedProject("P1");
+        await kit.EnqueueAndFlushAsync([kit.Health(id, "health_status", "purple")]);
+
+        var next = await kit.EnqueueAndFlushAsync([kit.Health(id, "health_status", "violet")]);
+
+        Assert.Equal(1, next.DeadLettered);
+        var letter = Assert.Single(await kit.Store.ListDeadLettersAsync(None));
+        Assert.Equal("violet", letter.Change.Value);
+        Assert.Equal(2, kit.Store.Audit.Count(a => a.Decision == AuditDecisions.DeadLettered));
+    }
+
+    [Fact]
+    public async Task FlushAsync_WriteGivenUpAfterTransientFailures_IsNotHeld_TheNextCycleSendsIt()
+    {
+        var kit = new WriteBackTestKit();
+        var id = kit.SeedProject("P1");
+        kit.Portal.WriteFault = (_, _) => new CrmException("Service unavailable", 503, null);
+        await kit.Store.EnqueueAsync([kit.Health(id, "health_status", "red")], kit.Time.GetUtcNow(), None);
+        await kit.CreateFlusher(new OutboxFlushOptions { MaxAttempts = 1 }).FlushAsync(None);
+        Assert.False(Assert.Single(await kit.Store.ListDeadLettersAsync(None)).Rejected);
+        kit.Portal.WriteFault = null;
+
+        var next = await kit.EnqueueAndFlushAsync([kit.Health(id, "health_status", "red")]);
+
+        Assert.Equal((1, 0), (next.Applied.Count, next.HeldRejected));
+        Assert.Equal("red", kit.Portal.Get(CrmObjectTypes.Projects, id).Get("health_status"));
+        Assert.Empty(await kit.Store.ListDeadLettersAsync(None));
+    }
+
+    [Fact]
     public async Task FlushAsync_RecordDeletedInHubSpot_DeadLettersWithObjectNotFound()
     {
         var kit = new WriteBackTestKit();

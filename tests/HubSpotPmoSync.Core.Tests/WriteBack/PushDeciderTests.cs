@@ -14,6 +14,22 @@ public sealed class PushDeciderTests
         Assert.Equal((PushAction.Push, false, null), (decision.Action, decision.IsConflict, decision.Current));
     }
 
+    [Theory]
+    [InlineData("purple", ConflictPolicy.LocalWins, "green", PushAction.HoldRejected)]
+    [InlineData("purple", ConflictPolicy.NewestWins, null, PushAction.HoldRejected)]
+    [InlineData("violet", ConflictPolicy.LocalWins, "green", PushAction.Push)]
+    [InlineData("green", ConflictPolicy.LocalWins, "green", PushAction.None)]
+    [InlineData("purple", ConflictPolicy.HubSpotWins, "green", PushAction.KeepHubSpot)]
+    public void Decide_HubSpotRejectedAValueBefore_HoldsOnlyAPushOfThatSameValue(string value, ConflictPolicy policy, string? observed, PushAction expected)
+    {
+        var state = Observed(observed, T0) with { HasRejected = true, RejectedValue = "purple" };
+
+        var decision = PushDecider.Decide(Change(value, policy) with { ChangedAt = T0.AddHours(1) }, state);
+
+        Assert.Equal(expected, decision.Action);
+        Assert.Null(expected == PushAction.HoldRejected ? decision.AuditDecision : null);
+    }
+
     [Fact]
     public void Decide_ObservedValueEqual_DoesNothing()
     {

@@ -129,6 +129,63 @@ public sealed class SqliteWriteBackStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task CommitFlushAsync_RejectedValue_HeldInTheStateUntilSupersededOrReplayed_GivenUpWriteIsNotHeld()
+    {
+        var store = CreateSut();
+        await store.EnqueueAsync([Change("1", "health_status", "purple"), Change("2", "health_status", "red")], T0, None);
+        var pending = await store.GetPendingAsync(None);
+        await store.CommitFlushAsync(FlushCommit.Empty(T0) with
+        {
+            DeadLettered =
+            [
+                new DeadLetterEntry(pending.Single(e => e.Change.RecordId == "1"), "VALIDATION_ERROR", "purple was not one of the allowed options", Rejected: true),
+                new DeadLetterEntry(pending.Single(e => e.Change.RecordId == "2") with { Attempts = 5 }, "HTTP_503", "Service unavailable"),
+            ],
+        }, None);
+
+        var held = await States(store, "1");
+        var notHeld = await States(store, "2");
+        Assert.Equal((true, "purple"), (held[Key("1", "health_status")].HasRejected, held[Key("1", "health_status")].RejectedValue));
+        Assert.False(notHeld.TryGetValue(Key("2", "health_status"), out var given) && given.HasRejected);
+        Assert.Equal([true, false], (await store.ListDeadLettersAsync(None)).Select(d => d.Rejected));
+
+        await store.EnqueueAsync([Change("1", "health_status", "violet")], T0.AddMinutes(1), None);
+        await store.CommitFlushAsync(FlushCommit.Empty(T0.AddMinutes(1)) with
+        {
+            DeadLettered = [new DeadLetterEntry(Assert.Single(await store.GetPendingAsync(None)), "VALIDATION_ERROR", "violet was not one of the allowed options", Rejected: true)],
+        }, None);
+        var letters = await store.ListDeadLettersAsync(None);
+        Assert.Equal(["2/red", "1/violet"], letters.Select(d => d.Change.RecordId + "/" + d.Change.Value));
+        Assert.Equal("violet", (await States(store, "1"))[Key("1", "health_status")].RejectedValue);
+
+        await store.ReplayDeadLettersAsync(letters.Single(d => d.Change.RecordId == "1").Id, T0.AddMinutes(2), None);
+        Assert.False((await States(store, "1")).TryGetValue(Key("1", "health_status"), out var replayed) && replayed.HasRejected);
+    }
+
+    [Fact]
+    public async Task ReadOnly_DatabaseFromBeforeMigration0009_ListsDeadLettersAsNotHeld()
+    {
+        var writer = CreateSut();
+        await writer.EnqueueAsync([Change("1", "health_status", "purple")], T0, None);
+        var entry = Assert.Single(await writer.GetPendingAsync(None));
+        await writer.CommitFlushAsync(FlushCommit.Empty(T0) with { DeadLettered = [new DeadLetterEntry(entry, "VALIDATION_ERROR", "bad", Rejected: true)] }, None);
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            connection.Open();
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = "ALTER TABLE wb_dead_letters DROP COLUMN rejected; DELETE FROM schema_version WHERE name = '0009_dead_letter_rejected';";
+            cmd.ExecuteNonQuery();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        var readOnly = SqliteWriteBackStore.ReadOnly(new SqliteDatabase(new StorageOptions { DatabasePath = DatabasePath }));
+
+        Assert.False(Assert.Single(await readOnly.ListDeadLettersAsync(None)).Rejected);
+        Assert.False((await States(readOnly, "1")).TryGetValue(Key("1", "health_status"), out var state) && state.HasRejected);
+        Assert.False(Assert.Single(await CreateSut().ListDeadLettersAsync(None)).Rejected);
+    }
+
+    [Fact]
     public async Task ReplayDeadLettersAsync_NewerValuePending_KeepsTheNewerValue()
     {
         var store = CreateSut();

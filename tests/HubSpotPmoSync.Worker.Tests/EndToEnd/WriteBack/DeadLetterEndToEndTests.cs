@@ -121,6 +121,19 @@ public sealed class DeadLetterEndToEndTests(ITestOutputHelper log)
         Assert.Contains(h.Records("deals"), d => d.Prop("delivery_health") is not null);
         Assert.Contains(h.Audit(), a => a.Property == Deleted && a.Decision == AuditDecisions.DeadLettered);
         Assert.DoesNotContain(h.Audit(), a => a.Property == Deleted && a.Decision == AuditDecisions.Pushed);
+
+        // The next cycle wants the same values: HubSpot would refuse them again, so none is sent, no dead letter is
+        // added and the audit log does not grow with them; the dead letters stay for 'dlq replay'.
+        var audited = h.Audit().Count;
+        before = h.Emulator.Control.Stats().Requests;
+        var second = await h.RunOkAsync("sync", "--skip-portal-check");
+        after = h.Emulator.Control.Stats().Requests;
+        Assert.Equal(0, Calls(k => k.StartsWith("POST /crm/v3/objects/{objectType}/batch/update 400", StringComparison.Ordinal)));
+        Assert.Equal(letters.Select(d => d.Id), h.DeadLetters().Select(d => d.Id));
+        Assert.DoesNotContain(h.Audit().Skip(audited), a => a.Property == Deleted);
+        Assert.Contains($"; {letters.Count} held as dead letters (rejected before)", second.Output, StringComparison.Ordinal);
+        var list = await h.RunOkAsync("dlq", "list");
+        Assert.Contains("[held]", list.Output, StringComparison.Ordinal);
     }
 
     private static List<Dictionary<string, object>> Options(IEnumerable<string> values) =>
