@@ -72,6 +72,12 @@ public sealed class EmulatorControl
     public void SetClockOffset(TimeSpan offset) => _rt.Clock.SetOffset(offset);
 
     /// <summary>
+    /// Restores a deleted (archived) property, as an admin does in HubSpot's settings (the public API has no call
+    /// for it); its values come back with it.
+    /// </summary>
+    public void RestoreProperty(string objectType, string name) => _rt.Store.RestoreProperty(objectType, name);
+
+    /// <summary>
     /// Sets <paramref name="properties"/> (validated like an API write; may be empty to only touch) on the first
     /// <paramref name="count"/> live records of a type, or on <paramref name="ids"/>, all at one timestamp
     /// (<paramref name="at"/>, default now). Returns how many records changed. Lets tests put e.g. 25,000 records

@@ -204,6 +204,18 @@ internal sealed partial class HubSpotClient : ICrmSource, ICrmWriter
         return (response.Results ?? []).Select(HubSpotMapping.ToProperty).ToList();
     }
 
+    public async Task<IReadOnlyList<CrmPropertyDefinition>> GetArchivedPropertiesAsync(string objectType, CancellationToken cancellationToken)
+    {
+        var response = await SendAsync(
+            HttpMethod.Get,
+            $"crm/v3/properties/{Segment(objectType)}?archived=true",
+            new HubSpotCall("GET /crm/v3/properties/{objectType}", HubSpotBudget.General, Idempotent: true),
+            null,
+            HubSpotJsonContext.Default.PropertyListResponseDto,
+            cancellationToken);
+        return (response.Results ?? []).Select(HubSpotMapping.ToProperty).ToList();
+    }
+
     public async Task<IReadOnlyList<CrmPipeline>> GetPipelinesAsync(string objectType, CancellationToken cancellationToken)
     {
         var response = await SendAsync(

@@ -29,6 +29,29 @@ public sealed class SchemaApiTests
     }
 
     [Fact]
+    public async Task Properties_DeletedNameStaysTaken_ListedAsArchived_RestoredByTheControlApiWithItsValues()
+    {
+        await using var emu = await EmulatorFixture.StartAsync(o => o.Seed = "demo");
+        var unique = Property("pmo_ref", unique: true);
+        Assert.Equal(201, (await emu.Post("/crm/v3/properties/deals", unique)).Status);
+        var deal = emu.Control.ExportState().Objects["deals"][0].Id;
+        Assert.Equal(200, (await emu.Patch($"/crm/v3/objects/deals/{deal}", new { properties = new { pmo_ref = "R-1" } })).Status);
+        Assert.Equal(204, (await emu.Delete("/crm/v3/properties/deals/pmo_ref")).Status);
+
+        var again = await emu.Post("/crm/v3/properties/deals", unique);
+        again.AssertError(409, "CONFLICT");
+        Assert.Contains("(archived)", again.Raw, StringComparison.Ordinal);
+        Assert.Equal(["pmo_ref"], (await emu.Get("/crm/v3/properties/deals?archived=true")).Results().Select(p => p.Str("name")));
+        Assert.DoesNotContain((await emu.Get("/crm/v3/properties/deals")).Results(), p => p.Str("name") == "pmo_ref");
+
+        Assert.Equal(200, (await emu.Post("/__emulator/properties/restore", new { objectType = "deals", name = "pmo_ref" })).Status);
+        Assert.Equal(404, (await emu.Post("/__emulator/properties/restore", new { objectType = "deals", name = "pmo_ref" })).Status);
+        Assert.Contains((await emu.Get("/crm/v3/properties/deals")).Results(), p => p.Str("name") == "pmo_ref");
+        Assert.Equal("R-1", (await emu.Get($"/crm/v3/objects/deals/{deal}?properties=pmo_ref")).Body.GetProperty("properties").Str("pmo_ref"));
+        Assert.Equal(deal, (await emu.Get("/crm/v3/objects/deals/R-1?idProperty=pmo_ref")).Body.Str("id"));
+    }
+
+    [Fact]
     public async Task Properties_Duplicate409_BadTypes400_AndAtMostTenUnique()
     {
         await using var emu = await EmulatorFixture.StartAsync();

@@ -467,6 +467,20 @@ public sealed class HubSpotClientTests
     }
 
     [Fact]
+    public async Task GetArchivedPropertiesAsync_AsksForArchivedOnes()
+    {
+        using var host = CreateSut(
+            (_, _) => Responses.Ok("""{"results":[{"name":"health_status","label":"Health","type":"enumeration","fieldType":"select","groupName":"pmo","archived":true,"archivedAt":"2026-11-20T10:00:00Z","options":[{"label":"Green","value":"green","displayOrder":0,"hidden":false}],"modificationMetadata":{"readOnlyValue":false}}]}"""),
+            out var stub);
+
+        var archived = await host.Source.GetArchivedPropertiesAsync("2-123", CancellationToken.None);
+
+        Assert.Equal("health_status", Assert.Single(archived).Name);
+        var request = Assert.Single(stub.Requests);
+        Assert.Equal("/crm/v3/properties/2-123?archived=true", request.PathAndQuery);
+    }
+
+    [Fact]
     public async Task CreateSchemaAsync_ReturnsObjectTypeIdAndName()
     {
         using var host = CreateSut(

@@ -39,6 +39,12 @@ public interface ICrmSource
     /// <summary>The portal's property definitions for a type.</summary>
     Task<IReadOnlyList<CrmPropertyDefinition>> GetPropertiesAsync(string objectType, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The type's archived property definitions: properties deleted in HubSpot, which keep their names (HubSpot refuses
+    /// a new property under one of them until it is restored).
+    /// </summary>
+    Task<IReadOnlyList<CrmPropertyDefinition>> GetArchivedPropertiesAsync(string objectType, CancellationToken cancellationToken);
+
     /// <summary>The pipelines of a type (deals, tickets, projects).</summary>
     Task<IReadOnlyList<CrmPipeline>> GetPipelinesAsync(string objectType, CancellationToken cancellationToken);
 

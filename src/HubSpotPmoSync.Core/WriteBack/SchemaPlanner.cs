@@ -91,11 +91,16 @@ public static class SchemaPlanner
     /// <param name="existingProperties">The portal's properties per object type, keyed as in <paramref name="desired"/>.</param>
     /// <param name="existingGroups">The portal's property groups per object type, keyed as in <paramref name="desired"/>.</param>
     /// <param name="existingSchemas">The portal's custom object schemas (only read when a custom project object is desired).</param>
+    /// <param name="archivedProperties">
+    /// The portal's archived (deleted) properties per object type: a missing property whose name one of them holds
+    /// cannot be created (HubSpot answers 409) and is a conflict telling to restore it.
+    /// </param>
     public static SchemaPlan Plan(
         DesiredSchema desired,
         IReadOnlyDictionary<string, IReadOnlyList<CrmPropertyDefinition>> existingProperties,
         IReadOnlyDictionary<string, IReadOnlyList<CrmPropertyGroup>> existingGroups,
-        IReadOnlyList<CrmObjectSchema> existingSchemas)
+        IReadOnlyList<CrmObjectSchema> existingSchemas,
+        IReadOnlyDictionary<string, IReadOnlyList<CrmPropertyDefinition>>? archivedProperties = null)
     {
         ArgumentNullException.ThrowIfNull(desired);
         ArgumentNullException.ThrowIfNull(existingProperties);
@@ -164,6 +169,15 @@ public static class SchemaPlanner
 
                 if (!existing.TryGetValue(want.Name, out var have))
                 {
+                    if (archivedProperties is not null && archivedProperties.TryGetValue(objectType, out var archived) && archived.Any(a => a.Name == want.Name))
+                    {
+                        conflicts.Add(new SchemaConflict(
+                            objectType,
+                            want.Name,
+                            "was deleted in HubSpot and is archived under this name, which HubSpot keeps: restore it in HubSpot (Settings > Properties > Archived properties), then run schema apply again"));
+                        continue;
+                    }
+
                     changes.Add(new SchemaChange(SchemaChangeKind.CreateProperty, objectType, Property: want));
                     continue;
                 }
@@ -254,6 +268,7 @@ public sealed class SchemaProvisioner
         IReadOnlyList<CrmObjectSchema> schemas = desired.CustomObject is null ? [] : await _source.GetSchemasAsync(cancellationToken);
         var properties = new Dictionary<string, IReadOnlyList<CrmPropertyDefinition>>(StringComparer.Ordinal);
         var groups = new Dictionary<string, IReadOnlyList<CrmPropertyGroup>>(StringComparer.Ordinal);
+        var apiTypes = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var objectType in desired.ObjectTypes)
         {
             var apiType = objectType;
@@ -268,11 +283,26 @@ public sealed class SchemaProvisioner
                 apiType = string.IsNullOrEmpty(schema.ObjectTypeId) ? schema.FullyQualifiedName : schema.ObjectTypeId;
             }
 
+            apiTypes[objectType] = apiType;
             properties[objectType] = await _source.GetPropertiesAsync(apiType, cancellationToken);
             groups[objectType] = await _writer.GetPropertyGroupsAsync(apiType, cancellationToken);
         }
 
-        return SchemaPlanner.Plan(desired, properties, groups, schemas);
+        var plan = SchemaPlanner.Plan(desired, properties, groups, schemas);
+        var creating = plan.Changes.Where(c => c.Kind == SchemaChangeKind.CreateProperty && apiTypes.ContainsKey(c.ObjectType)).Select(c => c.ObjectType).Distinct().ToList();
+        if (creating.Count == 0)
+        {
+            return plan;
+        }
+
+        // A property to create may be one someone deleted: HubSpot keeps its name archived and refuses a new one.
+        var archived = new Dictionary<string, IReadOnlyList<CrmPropertyDefinition>>(StringComparer.Ordinal);
+        foreach (var objectType in creating)
+        {
+            archived[objectType] = await _source.GetArchivedPropertiesAsync(apiTypes[objectType], cancellationToken);
+        }
+
+        return SchemaPlanner.Plan(desired, properties, groups, schemas, archived);
     }
 
     /// <summary>Plans, then applies unless <paramref name="dryRun"/> or the plan has a conflict.</summary>

@@ -239,6 +239,13 @@ internal sealed class ControlApi(EmulatorRuntime rt, EmulatorControl control)
         });
     }
 
+    public Reply RestoreProperty(JsonElement? body)
+    {
+        var b = Body(body);
+        control.RestoreProperty(JsonIn.String(b, "objectType", required: true)!, JsonIn.String(b, "name", required: true)!);
+        return Ok();
+    }
+
     private Reply ClockReply() => Reply.Json(200, w =>
     {
         w.WriteStartObject();

@@ -140,6 +140,7 @@ internal static class Routes
         Control("POST", "tier", ctl.SetTier);
         Control("POST", "rate-limits/reset", ctl.ResetRateLimits);
         Control("POST", "bulk-update", ctl.BulkUpdate);
+        Control("POST", "properties/restore", ctl.RestoreProperty);
     }
 
     /// <summary>Answers requests that matched no route (or no method of a route) in HubSpot's error shape.</summary>

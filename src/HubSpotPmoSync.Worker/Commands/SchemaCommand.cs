@@ -3,6 +3,8 @@ using HubSpotPmoSync.Core.Crm;
 using HubSpotPmoSync.Core.Delivery;
 using HubSpotPmoSync.Core.Mapping;
 using HubSpotPmoSync.Core.WriteBack;
+using HubSpotPmoSync.Storage;
+using HubSpotPmoSync.Storage.WriteBack;
 using HubSpotPmoSync.Worker.Cli;
 using HubSpotPmoSync.Worker.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,7 +28,8 @@ internal static class SchemaCommand
             var mappings = host.Services.GetRequiredService<MappingProvider>().Mappings;
             await host.StartAsync(cancellationToken);
             var provisioner = host.Services.GetRequiredService<SchemaProvisioner>();
-            var result = await provisioner.ApplyAsync(DesiredFor(mappings), parse.GetValue(dryRun), cancellationToken);
+            var desired = DesiredFor(mappings);
+            var result = await provisioner.ApplyAsync(desired, parse.GetValue(dryRun), cancellationToken);
             await env.Output.WriteAsync(result.Plan.Render());
             if (result.HasConflicts)
             {
@@ -36,6 +39,12 @@ internal static class SchemaCommand
             await env.Output.WriteLineAsync(result.DryRun
                 ? $"dry run: {result.Plan.Changes.Count} change{(result.Plan.Changes.Count == 1 ? "" : "s")} planned, nothing created."
                 : $"applied {result.Applied.Count} change{(result.Applied.Count == 1 ? "" : "s")}.");
+            if (!result.DryRun && await HeldForAsync(desired, mappings, host.Services.GetRequiredService<SqliteDatabase>(), cancellationToken) is > 0 and var held)
+            {
+                await env.Output.WriteLineAsync(
+                    $"{held} dead letter{(held == 1 ? " holds a value" : "s hold values")} HubSpot rejected for properties now in place: if the schema was the cause (a missing property or option), 'dlq replay' sends {(held == 1 ? "it" : "them")} again.");
+            }
+
             await host.StopAsync(CancellationToken.None);
             return ExitCodes.Success;
         }));
@@ -70,6 +79,28 @@ internal static class SchemaCommand
             CustomObjectName = options.CustomObjectName,
             ExtraProperties = extra,
         });
+    }
+
+    /// <summary>
+    /// How many values HubSpot rejected (held dead letters) belong to properties schema apply manages, all in place once
+    /// it succeeded: the likely fix of a rejection, which the operator then replays. Reads only; none before the first sync.
+    /// </summary>
+    private static async Task<int> HeldForAsync(DesiredSchema desired, MappingSet mappings, SqliteDatabase database, CancellationToken cancellationToken)
+    {
+        if (!database.Exists)
+        {
+            return 0;
+        }
+
+        // The outbox names objects as the mappings do; the desired schema names a custom project object by its schema name.
+        var project = mappings.For(EntityKind.Project)?.HubSpotObject;
+        var others = mappings.Objects.Values.Where(m => m.Kind != EntityKind.Project).Select(m => m.HubSpotObject).ToHashSet(StringComparer.Ordinal);
+        bool Manages(DesiredProperty property, OutboundChange value) =>
+            property.Definition.Name == value.Property
+            && (property.ObjectType == value.ObjectType || (value.ObjectType == project && !others.Contains(property.ObjectType)));
+
+        var letters = await SqliteWriteBackStore.ReadOnly(database).ListDeadLettersAsync(cancellationToken);
+        return letters.Count(d => d.Rejected && desired.Properties.Any(p => Manages(p, d.Change)));
     }
 
     private static string CustomName(string hubSpotObject)

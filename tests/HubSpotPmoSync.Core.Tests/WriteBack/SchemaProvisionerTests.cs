@@ -58,6 +58,51 @@ public sealed class SchemaProvisionerTests
     }
 
     [Fact]
+    public async Task ApplyAsync_PropertyDeletedInThePortal_ConflictSaysToRestoreItAndNothingIsCreated()
+    {
+        var portal = new FakeCrmPortal();
+        var provisioner = new SchemaProvisioner(portal, portal);
+        var desired = ProductSchema.Desired(new ProductSchemaOptions());
+        await provisioner.ApplyAsync(desired, dryRun: false, None);
+        portal.RemoveProperty("projects", "health_status");
+        portal.RemoveProperty("deals", "delivery_health");
+        portal.ResetCalls();
+
+        var result = await provisioner.ApplyAsync(desired, dryRun: false, None);
+
+        Assert.True(result.HasConflicts);
+        Assert.Empty(result.Applied);
+        Assert.Equal(0, portal.WriteCalls);
+        Assert.Equal(
+            ["deals.delivery_health", "projects.health_status"],
+            result.Plan.Conflicts.Select(c => c.ObjectType + "." + c.PropertyName).Order(StringComparer.Ordinal));
+        Assert.All(result.Plan.Conflicts, c => Assert.StartsWith("was deleted in HubSpot and is archived under this name", c.Reason, StringComparison.Ordinal));
+        Assert.Contains("restore it in HubSpot", result.Plan.Render(), StringComparison.Ordinal);
+
+        // Restored (defined again, as the admin's restore brings it back), the next run is clean.
+        portal.DefineProperty("projects", desired.Properties.Single(p => p.ObjectType == "projects" && p.Definition.Name == "health_status").Definition);
+        portal.DefineProperty("deals", desired.Properties.Single(p => p.ObjectType == "deals" && p.Definition.Name == "delivery_health").Definition);
+        var clean = await provisioner.PlanAsync(desired, None);
+        Assert.True(clean.IsValid);
+        Assert.Empty(clean.Changes);
+    }
+
+    [Fact]
+    public async Task PlanAsync_NothingToCreate_DoesNotReadArchivedProperties()
+    {
+        var portal = new FakeCrmPortal();
+        var provisioner = new SchemaProvisioner(portal, portal);
+        var desired = ProductSchema.Desired(new ProductSchemaOptions());
+        var first = await provisioner.PlanAsync(desired, None);
+        await provisioner.ApplyAsync(first, None);
+        portal.ResetCalls();
+
+        await provisioner.PlanAsync(desired, None);
+
+        Assert.Equal(desired.ObjectTypes.Count, portal.Calls.Count(c => c.Method == "properties"));
+    }
+
+    [Fact]
     public async Task ApplyAsync_CustomProjectObject_CreatesTheSchemaAndPutsTheOtherPropertiesOnItsTypeId()
     {
         var portal = new FakeCrmPortal();

@@ -31,6 +31,7 @@ public sealed class FakeCrmPortal : ICrmSource, ICrmWriter
     private readonly TimeProvider _time;
     private readonly Dictionary<string, Dictionary<string, StoredRecord>> _records = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<string, CrmPropertyDefinition>> _properties = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<string, CrmPropertyDefinition>> _archivedProperties = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<CrmPropertyGroup>> _groups = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<CrmPipeline>> _pipelines = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IReadOnlyList<string>> _required = new(StringComparer.Ordinal);
@@ -143,12 +144,16 @@ public sealed class FakeCrmPortal : ICrmSource, ICrmWriter
         }
     }
 
-    /// <summary>Removes a property definition, as a portal admin would.</summary>
+    /// <summary>Deletes a property, as a portal admin would: HubSpot archives it, and its name stays taken.</summary>
     public void RemoveProperty(string objectType, string name)
     {
         lock (_gate)
         {
-            Properties(Canonical(objectType)).Remove(name);
+            var type = Canonical(objectType);
+            if (Properties(type).Remove(name, out var removed))
+            {
+                Archived(type)[name] = removed;
+            }
         }
     }
 
@@ -260,6 +265,16 @@ public sealed class FakeCrmPortal : ICrmSource, ICrmWriter
                 .Select(l => new CrmAssociationLink(l.FromId, l.ToId, [new AssociationKind(AssociationKind.HubSpotDefined, 0, null)]))
                 .ToList();
             return Task.FromResult(links);
+        }
+    }
+
+    public Task<IReadOnlyList<CrmPropertyDefinition>> GetArchivedPropertiesAsync(string objectType, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            Log("properties", objectType, 0, isWrite: false);
+            IReadOnlyList<CrmPropertyDefinition> list = Archived(Canonical(objectType)).Values.OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
+            return Task.FromResult(list);
         }
     }
 
@@ -489,9 +504,9 @@ public sealed class FakeCrmPortal : ICrmSource, ICrmWriter
         {
             var type = BeginWrite("properties/create", objectType, 1);
             var properties = Properties(type);
-            if (properties.ContainsKey(property.Name))
+            if (properties.ContainsKey(property.Name) || Archived(type).ContainsKey(property.Name))
             {
-                throw new CrmException($"A property named {property.Name} already exists.", 409, "CONFLICT");
+                throw new CrmException($"A property named {property.Name} already exists{(properties.ContainsKey(property.Name) ? string.Empty : " (archived)")}.", 409, "CONFLICT");
             }
 
             ValidateDefinition(type, property);
@@ -736,6 +751,8 @@ public sealed class FakeCrmPortal : ICrmSource, ICrmWriter
     private Dictionary<string, StoredRecord> Records(string type) => GetOrAdd(_records, type, () => new Dictionary<string, StoredRecord>(StringComparer.Ordinal));
 
     private Dictionary<string, CrmPropertyDefinition> Properties(string type) => GetOrAdd(_properties, type, () => new Dictionary<string, CrmPropertyDefinition>(StringComparer.Ordinal));
+
+    private Dictionary<string, CrmPropertyDefinition> Archived(string type) => GetOrAdd(_archivedProperties, type, () => new Dictionary<string, CrmPropertyDefinition>(StringComparer.Ordinal));
 
     private List<CrmPropertyGroup> Groups(string type) => GetOrAdd(_groups, type, () => []);
 

@@ -384,6 +384,13 @@ public sealed class FakeCrmSource : ICrmSource
         }
     }
 
+    /// <summary>This fake's properties are never deleted: none is archived.</summary>
+    public Task<IReadOnlyList<CrmPropertyDefinition>> GetArchivedPropertiesAsync(string objectType, CancellationToken cancellationToken)
+    {
+        Count("properties");
+        return Task.FromResult<IReadOnlyList<CrmPropertyDefinition>>([]);
+    }
+
     public Task<IReadOnlyList<CrmPropertyDefinition>> GetPropertiesAsync(string objectType, CancellationToken cancellationToken)
     {
         Count("properties");

@@ -1,6 +1,7 @@
 using System.Net.Http;
 using System.Text.Json.Nodes;
 using HubSpotPmoSync.Core.WriteBack;
+using HubSpotPmoSync.Worker.Cli;
 using HubSpotPmoSync.Worker.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
@@ -134,6 +135,20 @@ public sealed class DeadLetterEndToEndTests(ITestOutputHelper log)
         Assert.Contains($"; {letters.Count} held as dead letters (rejected before)", second.Output, StringComparison.Ordinal);
         var list = await h.RunOkAsync("dlq", "list");
         Assert.Contains("[held]", list.Output, StringComparison.Ordinal);
+
+        // schema apply cannot create it again: HubSpot keeps a deleted property's name archived. It says so and
+        // creates nothing; once an admin restores the property, it points at the held values, and replayed they are written.
+        var refusedSchema = await h.RunAsync("schema", "apply");
+        Assert.True(refusedSchema.Code == ExitCodes.BadInput, $"exit {refusedSchema.Code}\n{refusedSchema.Output}\n{refusedSchema.Error}");
+        Assert.Contains($"CONFLICT projects.{Deleted}: was deleted in HubSpot and is archived under this name", refusedSchema.Output, StringComparison.Ordinal);
+        Assert.Contains("restore it in HubSpot", refusedSchema.Output, StringComparison.Ordinal);
+        h.Emulator.Control.RestoreProperty("projects", Deleted);
+        var schema = await h.RunOkAsync("schema", "apply");
+        Assert.Contains($"{letters.Count} dead letters hold values HubSpot rejected for properties now in place: if the schema was the cause (a missing property or option), 'dlq replay' sends them again.", schema.Output, StringComparison.Ordinal);
+        await h.RunOkAsync("dlq", "replay");
+        await h.RunOkAsync("sync");
+        Assert.Empty(h.DeadLetters());
+        Assert.All(h.Records("projects").Where(p => !p.Archived), p => Assert.NotNull(p.Prop(Deleted)));
     }
 
     private static List<Dictionary<string, object>> Options(IEnumerable<string> values) =>
