@@ -192,23 +192,17 @@ internal sealed partial class HubSpotClient : ICrmSource, ICrmWriter
         return results.SelectMany(r => r).ToList();
     }
 
-    public async Task<IReadOnlyList<CrmPropertyDefinition>> GetPropertiesAsync(string objectType, CancellationToken cancellationToken)
-    {
-        var response = await SendAsync(
-            HttpMethod.Get,
-            $"crm/v3/properties/{Segment(objectType)}",
-            new HubSpotCall("GET /crm/v3/properties/{objectType}", HubSpotBudget.General, Idempotent: true),
-            null,
-            HubSpotJsonContext.Default.PropertyListResponseDto,
-            cancellationToken);
-        return (response.Results ?? []).Select(HubSpotMapping.ToProperty).ToList();
-    }
+    public Task<IReadOnlyList<CrmPropertyDefinition>> GetPropertiesAsync(string objectType, CancellationToken cancellationToken) =>
+        ListPropertiesAsync(objectType, archived: false, cancellationToken);
 
-    public async Task<IReadOnlyList<CrmPropertyDefinition>> GetArchivedPropertiesAsync(string objectType, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<CrmPropertyDefinition>> GetArchivedPropertiesAsync(string objectType, CancellationToken cancellationToken) =>
+        ListPropertiesAsync(objectType, archived: true, cancellationToken);
+
+    private async Task<IReadOnlyList<CrmPropertyDefinition>> ListPropertiesAsync(string objectType, bool archived, CancellationToken cancellationToken)
     {
         var response = await SendAsync(
             HttpMethod.Get,
-            $"crm/v3/properties/{Segment(objectType)}?archived=true",
+            $"crm/v3/properties/{Segment(objectType)}{(archived ? "?archived=true" : string.Empty)}",
             new HubSpotCall("GET /crm/v3/properties/{objectType}", HubSpotBudget.General, Idempotent: true),
             null,
             HubSpotJsonContext.Default.PropertyListResponseDto,
