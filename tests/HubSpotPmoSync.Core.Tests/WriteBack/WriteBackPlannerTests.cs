@@ -149,4 +149,21 @@ public sealed class WriteBackPlannerTests
         Assert.True(plan.IsEmpty);
         Assert.Equal(1, plan.Unchanged);
     }
+
+    [Fact]
+    public void Plan_ValueHubSpotRejectedBefore_IsHeldNotPlannedAsAWrite_AndTheTotalsSaySo()
+    {
+        var held = new OutboundChange("projects", "1", "health_status", "purple", "health", ConflictPolicy.LocalWins, DateTimeOffset.UnixEpoch);
+        var changed = held with { RecordId = "2", Value = "red" };
+        var states = new Dictionary<PropertyKey, PropertyState>
+        {
+            [held.Key] = PropertyState.Unknown with { HasRejected = true, RejectedValue = "purple" },
+            [changed.Key] = PropertyState.Unknown with { HasRejected = true, RejectedValue = "purple" },
+        };
+
+        var plan = WriteBackPlanner.Plan([held, changed], states);
+
+        Assert.Equal(("2", 1, 0), (Assert.Single(plan.Updates).RecordKey, plan.HeldRejected, plan.Unchanged));
+        Assert.EndsWith(", 0 unchanged, 1 held as dead letters (rejected before)\n", plan.Render(), StringComparison.Ordinal);
+    }
 }
