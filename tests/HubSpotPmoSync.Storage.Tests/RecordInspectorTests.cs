@@ -58,7 +58,7 @@ public sealed class RecordInspectorTests : IDisposable
             None);
         await writeBack.AppendAuditAsync([new AuditEntry(0, flushedAt.AddMinutes(1), "deals", "10", null, null, "projects/7", "-", AuditDecisions.Associated, "kickoff")], None);
 
-        var deal = await RecordInspector.InspectAsync(store, writeBack, TestMappings.Default, EntityKind.Deal, "10", 10, None);
+        var deal = await RecordInspector.InspectAsync(store, writeBack, TestMappings.Default, EntityKind.Deal, "10", 10, null, None);
 
         Assert.Equal((LedgerStatus.InSync, "deals"), (deal.Ledger!.Status, deal.HubSpotObject));
         Assert.False(deal.Record!.Archived);
@@ -77,10 +77,24 @@ public sealed class RecordInspectorTests : IDisposable
         Assert.Equal(("delivery_health_reason", "VALIDATION_ERROR"), (letter.Change.Property, letter.Category));
         Assert.Equal([AuditDecisions.Associated, AuditDecisions.DeadLettered], deal.Audit.Select(a => a.Decision));
 
-        var latest = await RecordInspector.InspectAsync(store, writeBack, TestMappings.Default, EntityKind.Deal, "10", 1, None);
+        Assert.Empty(deal.Kickoff);
+        var kickoff = new KickoffOptions();
+        await writeBack.AppendAuditAsync(
+            [
+                new AuditEntry(0, At, "projects", kickoff.CodeFor("10"), "project_code", null, "D10", "-", AuditDecisions.KickoffFailed, KickoffService.AuditSource("10"), "RATE_LIMIT: try later"),
+                new AuditEntry(0, At.AddMinutes(5), "projects", "7", "project_code", null, "D10", "-", AuditDecisions.ProjectCreated, KickoffService.AuditSource("10")),
+                new AuditEntry(0, At.AddMinutes(6), "projects", "7", null, null, "deals/10", "-", AuditDecisions.Associated, "kickoff"),
+                new AuditEntry(0, At.AddMinutes(7), "projects", kickoff.CodeFor("11"), "project_code", null, "D11", "-", AuditDecisions.KickoffFailed, KickoffService.AuditSource("11"), "bad"),
+            ],
+            None);
+        var withKickoff = await RecordInspector.InspectAsync(store, writeBack, TestMappings.Default, EntityKind.Deal, "10", 10, kickoff, None);
+        Assert.Equal([AuditDecisions.ProjectCreated, AuditDecisions.KickoffFailed], withKickoff.Kickoff.Select(a => a.Decision));
+        Assert.Equal("D10", withKickoff.Kickoff[1].RecordKey);
+
+        var latest = await RecordInspector.InspectAsync(store, writeBack, TestMappings.Default, EntityKind.Deal, "10", 1, null, None);
         Assert.Equal(AuditDecisions.Associated, Assert.Single(latest.Audit).Decision);
 
-        var company = await RecordInspector.InspectAsync(store, writeBack, TestMappings.Default, EntityKind.Company, "1", 10, None);
+        var company = await RecordInspector.InspectAsync(store, writeBack, TestMappings.Default, EntityKind.Company, "1", 10, null, None);
         Assert.Equal([(EntityKind.Deal, "10")], company.Links.Select(l => (l.OtherKind, l.OtherId)));
         Assert.Empty(company.WriteBack);
         Assert.Empty(company.DeadLetters);
@@ -96,12 +110,12 @@ public sealed class RecordInspectorTests : IDisposable
             Page(EntityKind.Deal, [new RecordWrite(null, new LedgerEntry(EntityKind.Deal, "12", At, "h", LedgerStatus.Excluded, "pipeline 'partners' is not in the filter", At))], cursor: cursor),
             None);
 
-        var excluded = await RecordInspector.InspectAsync(store, writeBack, TestMappings.Default, EntityKind.Deal, "12", 10, None);
+        var excluded = await RecordInspector.InspectAsync(store, writeBack, TestMappings.Default, EntityKind.Deal, "12", 10, null, None);
         Assert.Equal((LedgerStatus.Excluded, "pipeline 'partners' is not in the filter"), (excluded.Ledger!.Status, excluded.Ledger.Reason));
         Assert.Null(excluded.Record);
         Assert.Empty(excluded.Fields);
 
-        var unknown = await RecordInspector.InspectAsync(store, writeBack, TestMappings.Default, EntityKind.Deal, "404", 10, None);
+        var unknown = await RecordInspector.InspectAsync(store, writeBack, TestMappings.Default, EntityKind.Deal, "404", 10, null, None);
         Assert.Null(unknown.Ledger);
         Assert.Null(unknown.Record);
         Assert.Equal(At, unknown.Cursor.Settled);

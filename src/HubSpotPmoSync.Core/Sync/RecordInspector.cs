@@ -15,6 +15,7 @@ namespace HubSpotPmoSync.Core.Sync;
 /// <param name="Record">The stored record; null when it was never stored or left the model (e.g. excluded by a filter).</param>
 /// <param name="Cursor">The sync position of the record's object type (what "not seen yet" is measured against).</param>
 /// <param name="HubSpotObject">The HubSpot object the kind is mapped to; null when the kind is not mapped.</param>
+/// <param name="Kickoff">For a deal: the kickoff's audit lines about it (its project created or found, or why it failed), newest first.</param>
 public sealed record RecordInspection(
     EntityKind Kind,
     string Id,
@@ -26,7 +27,8 @@ public sealed record RecordInspection(
     IReadOnlyList<InspectedLink> Links,
     IReadOnlyList<InspectedWriteBack> WriteBack,
     IReadOnlyList<DeadLetter> DeadLetters,
-    IReadOnlyList<AuditEntry> Audit);
+    IReadOnlyList<AuditEntry> Audit,
+    IReadOnlyList<AuditEntry> Kickoff);
 
 /// <summary>One mapped field of the record: HubSpot's raw value as stored, and the typed local value it became.</summary>
 /// <param name="Local">The local value; null when the field is not inbound or the value is empty.</param>
@@ -42,6 +44,7 @@ public sealed record InspectedWriteBack(string Property, PropertyState State, Ou
 public static class RecordInspector
 {
     /// <param name="auditLines">How many of the record's latest audit lines to read.</param>
+    /// <param name="kickoff">How kickoff names projects (for a deal's kickoff lines); null reads none.</param>
     public static async Task<RecordInspection> InspectAsync(
         IDeliveryStore store,
         IWriteBackStore writeBack,
@@ -49,6 +52,7 @@ public static class RecordInspector
         EntityKind kind,
         string id,
         int auditLines,
+        KickoffOptions? kickoff,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -66,7 +70,7 @@ public static class RecordInspector
         var links = await LinksAsync(store, kind, id, cancellationToken);
         if (mapping is null)
         {
-            return new RecordInspection(kind, id, ledger, record, cursor, null, fields, links, [], [], []);
+            return new RecordInspection(kind, id, ledger, record, cursor, null, fields, links, [], [], [], []);
         }
 
         var self = new RecordRef(mapping.HubSpotObject, id);
@@ -87,7 +91,28 @@ public static class RecordInspector
         var audit = auditLines == 0
             ? []
             : await writeBack.ListAuditAsync(new AuditQuery(self.ObjectType, self.RecordKey, auditLines), cancellationToken);
-        return new RecordInspection(kind, id, ledger, record, cursor, mapping.HubSpotObject, fields, links, properties, letters, audit);
+        var kickoffLines = kind == EntityKind.Deal && kickoff is not null && auditLines > 0
+            ? await KickoffLinesAsync(writeBack, kickoff, id, links, auditLines, cancellationToken)
+            : [];
+        return new RecordInspection(kind, id, ledger, record, cursor, mapping.HubSpotObject, fields, links, properties, letters, audit, kickoffLines);
+    }
+
+    /// <summary>
+    /// A deal's kickoff lines: a failure is audited under the project code the deal would get (no project exists), a
+    /// project created or found under the project's id (one of the deal's linked projects), with the deal as source.
+    /// </summary>
+    private static async Task<IReadOnlyList<AuditEntry>> KickoffLinesAsync(
+        IWriteBackStore writeBack, KickoffOptions kickoff, string dealId, IReadOnlyList<InspectedLink> links, int auditLines, CancellationToken cancellationToken)
+    {
+        var source = KickoffService.AuditSource(dealId);
+        var keys = links.Where(l => l.OtherKind == EntityKind.Project).Select(l => l.OtherId).Prepend(kickoff.CodeFor(dealId));
+        var lines = new List<AuditEntry>();
+        foreach (var key in keys)
+        {
+            lines.AddRange(await writeBack.ListAuditAsync(new AuditQuery(kickoff.ProjectObjectType, key, auditLines, source), cancellationToken));
+        }
+
+        return lines.OrderByDescending(a => a.Id).Take(auditLines).ToList();
     }
 
     private static List<InspectedField> Fields(ObjectMapping mapping, StoredRecord? record) =>

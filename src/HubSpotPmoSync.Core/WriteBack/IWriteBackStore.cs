@@ -172,7 +172,8 @@ public static class AuditDecisions
 
 /// <summary>Filters the audit log.</summary>
 /// <param name="Limit">At most this many entries (newest first).</param>
-public sealed record AuditQuery(string? ObjectType = null, string? RecordKey = null, int Limit = 1000);
+/// <param name="Source">Only entries from this source (e.g. <see cref="KickoffService.AuditSource"/>); all when null.</param>
+public sealed record AuditQuery(string? ObjectType = null, string? RecordKey = null, int Limit = 1000, string? Source = null);
 
 /// <summary>A value HubSpot rejected, kept with HubSpot's category and message until it is replayed.</summary>
 /// <param name="Rejected">HubSpot refused the value itself: it is not sent again until replayed or changed (see <see cref="DeadLetterEntry.Rejected"/>).</param>

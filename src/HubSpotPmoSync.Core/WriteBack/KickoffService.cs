@@ -168,5 +168,8 @@ public sealed class KickoffService
     }
 
     private static AuditEntry Audit(KickoffPlan plan, ProjectKickoff kickoff, string recordKey, string decision, string? detail) =>
-        new(0, default, plan.ProjectObjectType, recordKey, plan.CodeProperty, null, kickoff.ProjectCode, "-", decision, "kickoff:deal " + kickoff.DealId, detail);
+        new(0, default, plan.ProjectObjectType, recordKey, plan.CodeProperty, null, kickoff.ProjectCode, "-", decision, AuditSource(kickoff.DealId), detail);
+
+    /// <summary>The audit source of a deal's kickoff lines (project created, found or failed).</summary>
+    public static string AuditSource(string dealId) => "kickoff:deal " + dealId;
 }

@@ -358,14 +358,10 @@ public sealed class SqliteWriteBackStore : IWriteBackStore
         }
 
         using var cmd = connection.CreateCommand();
-        cmd.CommandText = """
-            SELECT id, at, object_type, record_key, property, before_value, after_value, policy, decision, source, detail
-            FROM wb_audit
-            WHERE ($type IS NULL OR object_type = $type) AND ($key IS NULL OR record_key = $key)
-            ORDER BY id DESC LIMIT $limit;
-            """;
+        cmd.CommandText = AuditSql(query);
         cmd.Parameters.AddWithValue("$type", (object?)query.ObjectType ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$key", (object?)query.RecordKey ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$source", (object?)query.Source ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$limit", query.Limit);
         using var reader = cmd.ExecuteReader();
         while (reader.Read())
@@ -377,6 +373,33 @@ public sealed class SqliteWriteBackStore : IWriteBackStore
         }
 
         return Task.FromResult<IReadOnlyList<AuditEntry>>(entries);
+    }
+
+    /// <summary>
+    /// The audit query with only the filters given: "($x IS NULL OR column = $x)" would read the whole log, as SQLite
+    /// plans a statement before its values are bound; a record's lines come from <c>ix_wb_audit_record</c>.
+    /// </summary>
+    internal static string AuditSql(AuditQuery query)
+    {
+        var filters = new List<string>();
+        if (query.ObjectType is not null)
+        {
+            filters.Add("object_type = $type");
+        }
+
+        if (query.RecordKey is not null)
+        {
+            filters.Add("record_key = $key");
+        }
+
+        if (query.Source is not null)
+        {
+            filters.Add("source = $source");
+        }
+
+        return "SELECT id, at, object_type, record_key, property, before_value, after_value, policy, decision, source, detail FROM wb_audit"
+            + (filters.Count == 0 ? string.Empty : " WHERE " + string.Join(" AND ", filters))
+            + " ORDER BY id DESC LIMIT $limit;";
     }
 
     public Task<IReadOnlyList<DeadLetter>> ListDeadLettersAsync(CancellationToken cancellationToken)

@@ -6,6 +6,7 @@ using HubSpotPmoSync.Core.WriteBack;
 using HubSpotPmoSync.Storage;
 using HubSpotPmoSync.Storage.WriteBack;
 using HubSpotPmoSync.Worker.Cli;
+using HubSpotPmoSync.Worker.Cycle;
 using HubSpotPmoSync.Worker.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -78,7 +79,7 @@ internal static class StatusCommand
 
             var mappings = host.Services.GetRequiredService<MappingProvider>().Mappings;
             var inspection = await RecordInspector.InspectAsync(
-                store, SqliteWriteBackStore.ReadOnly(database), mappings, kind!.Value, recordId, auditLines, cancellationToken);
+                store, SqliteWriteBackStore.ReadOnly(database), mappings, kind!.Value, recordId, auditLines, DeliveryCycle.KickoffOptionsFor(mappings), cancellationToken);
             await env.Output.WriteAsync(RenderRecord(inspection));
             return ExitCodes.Success;
         }));
@@ -208,6 +209,16 @@ internal static class StatusCommand
         {
             var kinds = string.Join(", ", l.Kinds.Select(k => k.Label is { Length: > 0 } label ? $"{k.TypeId} '{label}'" : k.TypeId.ToString(CultureInfo.InvariantCulture)));
             w.WriteLine($"    {l.OtherKind.ToString().ToLowerInvariant()} {l.OtherId} (types {kinds})");
+        }
+
+        if (r.Kickoff.Count > 0)
+        {
+            w.WriteLine($"  kickoff (its project, newest first):");
+            foreach (var a in r.Kickoff)
+            {
+                var detail = a.Detail is { Length: > 0 } d ? $": {d}" : string.Empty;
+                w.WriteLine($"    {Stamp(a.At)} {a.Decision} {a.ObjectType}/{a.RecordKey} ({a.Property} {Display(a.After)}){detail}");
+            }
         }
 
         if (r.WriteBack.Count > 0)

@@ -210,7 +210,8 @@ internal sealed class InMemoryWriteBackStore : IWriteBackStore
         lock (_gate)
         {
             return Task.FromResult<IReadOnlyList<AuditEntry>>(_audit
-                .Where(a => (query.ObjectType is null || a.ObjectType == query.ObjectType) && (query.RecordKey is null || a.RecordKey == query.RecordKey))
+                .Where(a => (query.ObjectType is null || a.ObjectType == query.ObjectType) && (query.RecordKey is null || a.RecordKey == query.RecordKey)
+                    && (query.Source is null || a.Source == query.Source))
                 .OrderByDescending(a => a.Id)
                 .Take(query.Limit)
                 .ToList());

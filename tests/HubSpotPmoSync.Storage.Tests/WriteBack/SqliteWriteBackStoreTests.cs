@@ -230,6 +230,32 @@ public sealed class SqliteWriteBackStoreTests : IDisposable
 
         Assert.Equal(["delivery_health", "amount"], entries.Select(e => e.Property));
         Assert.Equal(new AuditEntry(entries[1].Id, T0, "deals", "5", "amount", "1000", "1200", "hubspot-wins", AuditDecisions.KeptHubSpot, "mapping:deals.amount", "kept"), entries[1]);
+        Assert.Equal(["amount"], (await store.ListAuditAsync(new AuditQuery("deals", "5", Source: "mapping:deals.amount"), None)).Select(e => e.Property));
+        Assert.Equal(["6"], (await store.ListAuditAsync(new AuditQuery(Limit: 1, Source: "rollup") with { RecordKey = "6" }, None)).Select(e => e.RecordKey));
+        Assert.Equal(3, (await store.ListAuditAsync(new AuditQuery(), None)).Count);
+    }
+
+    [Fact]
+    public async Task AuditSql_OneRecordsLines_ReadFromTheRecordIndexNotTheWholeLog()
+    {
+        await CreateSut().GetPendingAsync(None);
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        connection.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "EXPLAIN QUERY PLAN " + SqliteWriteBackStore.AuditSql(new AuditQuery("projects", "7", 10, "kickoff:deal 9"));
+        cmd.Parameters.AddWithValue("$type", "projects");
+        cmd.Parameters.AddWithValue("$key", "7");
+        cmd.Parameters.AddWithValue("$source", "kickoff:deal 9");
+        cmd.Parameters.AddWithValue("$limit", 10);
+        using var reader = cmd.ExecuteReader();
+        var plan = new List<string>();
+        while (reader.Read())
+        {
+            plan.Add(reader.GetString(3));
+        }
+
+        Assert.Contains(plan, p => p.Contains("USING INDEX ix_wb_audit_record (object_type=? AND record_key=?)", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, p => p.StartsWith("SCAN wb_audit", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -61,6 +61,15 @@ public sealed class StatusRecordEndToEndTests(ITestOutputHelper log)
         Assert.Matches(@"\n    #\d+ health_status = \w+ failed \S+Z: VALIDATION_ERROR: Property ""health_status"" does not exist \(held: not sent again until replayed or the value changes\)\n", shown);
         Assert.Matches($@"\n    \S+Z pushed health_score \(empty\) → {score} \[local-wins, health:health_score\]", shown);
 
+        // A won deal the sync kicked off: its project, created by kickoff, shows under the deal.
+        var created = h.Audit().First(a => a.Decision == "project-created");
+        var wonDeal = created.Source["kickoff:deal ".Length..];
+        var won = (await h.RunOkAsync("status", "--object", "deals", "--id", wonDeal)).Output;
+        log.WriteLine(won);
+        Assert.Contains("  kickoff (its project, newest first):\n", won, StringComparison.Ordinal);
+        Assert.Matches($@"\n    \S+Z project-created projects/{created.RecordKey} \(project_code D{wonDeal}\)\n", won);
+        Assert.Contains($"    project {created.RecordKey} (types ", won, StringComparison.Ordinal);
+
         var never = await h.RunOkAsync("status", "--object", "deals", "--id", "999999999999");
         Assert.Contains("deals 999999999999\n  never seen by the sync: no ledger row.\n  every change made to deals in HubSpot before ", never.Output, StringComparison.Ordinal);
 
