@@ -59,7 +59,6 @@ public static class PushDecider
 
     private static PushDecision DecideOnValues(OutboundChange change, PropertyState state)
     {
-
         bool known;
         bool foreign;
         string? current;

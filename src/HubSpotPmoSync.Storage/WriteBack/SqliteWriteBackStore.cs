@@ -233,13 +233,15 @@ public sealed class SqliteWriteBackStore : IWriteBackStore
 
                 if (hasRejected)
                 {
+                    // One dead letter per property since 0009 (a new one supersedes the earlier ones).
                     UpdateStates(
                         connection,
-                        "SELECT record_key, property, value FROM (SELECT object_type, record_key, property, value FROM wb_dead_letters WHERE rejected = 1 ORDER BY id)",
+                        "SELECT record_key, property, value FROM wb_dead_letters",
                         byType.Key,
                         keys,
                         states,
-                        (reader, s) => s with { HasRejected = true, RejectedValue = NullableString(reader, 2) });
+                        (reader, s) => s with { HasRejected = true, RejectedValue = NullableString(reader, 2) },
+                        also: "rejected = 1");
                 }
             }
         }
@@ -471,7 +473,7 @@ public sealed class SqliteWriteBackStore : IWriteBackStore
 
     /// <summary>
     /// Runs <paramref name="select"/> (its first two columns the record key and property) for one chunk of records
-    /// and folds each row into the state of its property.
+    /// and folds each row into the state of its property. <paramref name="also"/> adds a condition on the rows.
     /// </summary>
     private static void UpdateStates(
         SqliteConnection connection,
@@ -479,10 +481,11 @@ public sealed class SqliteWriteBackStore : IWriteBackStore
         string objectType,
         string keys,
         Dictionary<PropertyKey, PropertyState> states,
-        Func<SqliteDataReader, PropertyState, PropertyState> update)
+        Func<SqliteDataReader, PropertyState, PropertyState> update,
+        string? also = null)
     {
         using var cmd = connection.CreateCommand();
-        cmd.CommandText = select + " WHERE object_type = $type AND record_key IN (SELECT value FROM json_each($keys));";
+        cmd.CommandText = select + " WHERE object_type = $type AND record_key IN (SELECT value FROM json_each($keys))" + (also is null ? ";" : " AND " + also + ";");
         cmd.Parameters.AddWithValue("$type", objectType);
         cmd.Parameters.AddWithValue("$keys", keys);
         using var reader = cmd.ExecuteReader();
