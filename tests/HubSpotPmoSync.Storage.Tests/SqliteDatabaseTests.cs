@@ -125,15 +125,7 @@ public sealed class SqliteDatabaseTests : IDisposable
     public void LedgerReasonsQuery_ReadsOnlyThePartialStatusIndex_NeverEveryLedgerRowOfTheType()
     {
         using var connection = _temp.Database.Open();
-        using var cmd = connection.CreateCommand();
-        cmd.CommandText = "EXPLAIN QUERY PLAN " + SqliteDeliveryStore.LedgerReasonsSql;
-        cmd.Parameters.AddWithValue("$type", "deals");
-        using var reader = cmd.ExecuteReader();
-        var plan = new List<string>();
-        while (reader.Read())
-        {
-            plan.Add(reader.GetString(3));
-        }
+        var plan = QueryPlan.Of(connection, SqliteDeliveryStore.LedgerReasonsSql, ("$type", "deals"));
 
         Assert.Contains(plan, step => step.Contains("SEARCH l USING COVERING INDEX ix_sync_ledger_status", StringComparison.Ordinal));
         Assert.Contains(plan, step => step.Contains("SEARCH x USING COVERING INDEX ix_sync_ledger_status (object_type=? AND status=? AND reason=?)", StringComparison.Ordinal));

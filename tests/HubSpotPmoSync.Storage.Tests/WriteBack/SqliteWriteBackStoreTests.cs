@@ -241,18 +241,10 @@ public sealed class SqliteWriteBackStoreTests : IDisposable
         await CreateSut().GetPendingAsync(None);
         using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath};Pooling=False");
         connection.Open();
-        using var cmd = connection.CreateCommand();
-        cmd.CommandText = "EXPLAIN QUERY PLAN " + SqliteWriteBackStore.AuditSql(new AuditQuery("projects", "7", 10, "kickoff:deal 9"));
-        cmd.Parameters.AddWithValue("$type", "projects");
-        cmd.Parameters.AddWithValue("$key", "7");
-        cmd.Parameters.AddWithValue("$source", "kickoff:deal 9");
-        cmd.Parameters.AddWithValue("$limit", 10);
-        using var reader = cmd.ExecuteReader();
-        var plan = new List<string>();
-        while (reader.Read())
-        {
-            plan.Add(reader.GetString(3));
-        }
+        var plan = QueryPlan.Of(
+            connection,
+            SqliteWriteBackStore.AuditSql(new AuditQuery("projects", "7", 10, "kickoff:deal 9")),
+            ("$type", "projects"), ("$key", "7"), ("$source", "kickoff:deal 9"), ("$limit", 10));
 
         Assert.Contains(plan, p => p.Contains("USING INDEX ix_wb_audit_record (object_type=? AND record_key=?)", StringComparison.Ordinal));
         Assert.DoesNotContain(plan, p => p.StartsWith("SCAN wb_audit", StringComparison.Ordinal));
