@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using HubSpotPmoSync.Core.Health;
 using HubSpotPmoSync.Core.Sync;
+using HubSpotPmoSync.Storage;
 using HubSpotPmoSync.Worker.Cli;
 using HubSpotPmoSync.Worker.Hosting;
 using HubSpotPmoSync.Worker.Import;
@@ -37,6 +38,7 @@ internal static class ImportCommand
         {
             var path = parse.GetValue(file)!;
             using var host = WorkerHost.CreateBuilder(env).Build();
+            RequireDatabase(host.Services);
             var result = await RunAsync(host.Services, path, import, cancellationToken);
             foreach (var warning in result.Warnings)
             {
@@ -55,6 +57,7 @@ internal static class ImportCommand
         command.SetAction((_, _) => CommandLine.Guard(env, async () =>
         {
             using var host = WorkerHost.CreateBuilder(env).Build();
+            RequireDatabase(host.Services);
             var batches = host.Services.GetRequiredService<IDeliveryDataStore>().ListImportBatches();
             await env.Output.WriteAsync(batches.Count == 0 ? "no import batches.\n" : Batches(batches));
             return ExitCodes.Success;
@@ -75,6 +78,7 @@ internal static class ImportCommand
             }
 
             using var host = WorkerHost.CreateBuilder(env).Build();
+            RequireDatabase(host.Services);
             var time = host.Services.GetRequiredService<TimeProvider>();
             var result = host.Services.GetRequiredService<IDeliveryDataStore>().UndoImportBatch(id, time.GetUtcNow());
             var shown = id.ToString(CultureInfo.InvariantCulture);
@@ -95,6 +99,19 @@ internal static class ImportCommand
             }
         }));
         return command;
+    }
+
+    /// <summary>
+    /// Imports need the projects a sync stored (their codes), and list and undo need the batches: on a database that
+    /// does not exist (a mistyped <c>Storage:DatabasePath</c>) the command stops without creating one.
+    /// </summary>
+    private static void RequireDatabase(IServiceProvider services)
+    {
+        var database = services.GetRequiredService<SqliteDatabase>();
+        if (!database.Exists)
+        {
+            throw new UserInputException($"no database at {database.DatabasePath} — run `sync` first, or check Storage:DatabasePath.");
+        }
     }
 
     internal static async Task<ImportResult> RunAsync(

@@ -153,6 +153,36 @@ public sealed class ImportCommandTests : IDisposable
         Assert.Empty(SyncDatabase.Rows(DatabasePath, "SELECT id FROM time_entries;"));
     }
 
+    [Theory]
+    [InlineData("list")]
+    [InlineData("undo", "1")]
+    [InlineData("time-entries", "t.csv")]
+    public async Task Import_NoDatabaseAtThePath_Exits2NamingTheSettingAndCreatesNothing(params string[] args)
+    {
+        var missing = Path.Combine(_dir.FullName, "typo.db");
+        Write("t.csv", Header + "2026-03-02,PRJ-0001,Ana Souza,4,55,140,Discovery\n");
+        var paths = args.Select(a => a.EndsWith(".csv", StringComparison.Ordinal) ? Path.Combine(_dir.FullName, a) : a);
+
+        var (code, _, error) = await RunWithAsync(new() { ["Storage:DatabasePath"] = missing }, ["import", .. paths]);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains($"no database at {missing}", error, StringComparison.Ordinal);
+        Assert.Contains("Storage:DatabasePath", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(missing));
+    }
+
+    [Fact]
+    public async Task ImportMilestones_ActualDateAfterToday_ImportedWithAWarning()
+    {
+        var path = Write("m.csv", "Project Code,Milestone,Planned Date,Actual Date,Weight,Percent Complete\nPRJ-0001,Design,2026-03-20,2026-03-25,2,100\n");
+
+        var (code, output, error) = await RunAsync("import", "milestones", path);
+
+        Assert.Equal(ExitCodes.Success, code);
+        Assert.Contains("1 added", output, StringComparison.Ordinal);
+        Assert.Contains("warning: 1 milestone has an actual date after today (2026-03-20): line 2.", error, StringComparison.Ordinal);
+    }
+
     private string Write(string name, string content)
     {
         var path = Path.Combine(_dir.FullName, name);
@@ -164,12 +194,17 @@ public sealed class ImportCommandTests : IDisposable
 
     private Task<(int Code, string Output, string Error)> RunWithAsync(Dictionary<string, string?> settings, params string[] args)
     {
-        var overrides = new Dictionary<string, string?>(settings)
+        var overrides = new Dictionary<string, string?>
         {
             ["HubSpot:BaseAddress"] = "http://127.0.0.1:9/",
             ["HubSpot:AccessToken"] = "test-token",
             ["Storage:DatabasePath"] = DatabasePath,
         };
+        foreach (var (key, value) in settings)
+        {
+            overrides[key] = value;
+        }
+
         return InProcess.RunAsync(overrides, _clock, args);
     }
 }

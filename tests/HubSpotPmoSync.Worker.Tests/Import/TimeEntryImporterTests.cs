@@ -320,4 +320,15 @@ public sealed class TimeEntryImporterTests : IDisposable
 
         Assert.Contains(ex.Failures, f => f.StartsWith("Import:TimeEntries:Key:0 'Colour'", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Import_Utf8FileReadAsWindows1252_ImportedWithAWarning()
+    {
+        var path = _context.WriteBytes("utf8.csv", Encoding.UTF8.GetBytes(Header + "2026-03-02,PRJ-0001,Zo\u00eb M\u00fcller,2,55,140,x\n"));
+
+        var result = _context.TimeEntries(new Dictionary<string, string?> { ["Import:Encoding"] = "windows-1252" }).Import(path, Known);
+
+        Assert.Equal(1, result.Imported);
+        Assert.Contains(result.Warnings, w => w.Contains("valid UTF-8", StringComparison.Ordinal) && w.Contains("Import:Encoding=windows-1252", StringComparison.Ordinal));
+    }
 }
