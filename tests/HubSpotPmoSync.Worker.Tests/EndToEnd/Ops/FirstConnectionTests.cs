@@ -114,6 +114,30 @@ public sealed class FirstConnectionTests(ITestOutputHelper log)
         Assert.Contains("dead-lettered", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Run_CycleWithEveryWriteRejected_IsLoggedAsFailedWithTheReasons()
+    {
+        await using var h = await WriteBackHarness.StartAsync("demo");
+        var environment = new Dictionary<string, string>(h.Environment())
+        {
+            ["Schedule__IncrementalEvery"] = "00:00:10",
+            ["Schedule__ReconcileCron"] = "0 0 2 1 1 ? 2099",
+        };
+
+        using var worker = WorkerProcess.Start(h.Folder, environment, "run");
+        await Signals.WaitForAsync(() => worker.Error, "incremental-sync: cycle failed: HubSpot rejected", TimeSpan.FromSeconds(90));
+        Signals.Terminate(worker.Id);
+        var code = await worker.WaitAsync(TimeSpan.FromSeconds(60));
+
+        log.WriteLine(worker.Error);
+        Assert.True(code == ExitCodes.Success, $"exit {code}\nstderr:\n{worker.Error}");
+        var letters = h.DeadLetters();
+        Assert.NotEmpty(letters);
+        Assert.Contains($"incremental-sync: cycle failed: HubSpot rejected {letters.Count} of ", worker.Error, StringComparison.Ordinal);
+        var top = letters.GroupBy(d => $"{d.Category}: {d.Message}").OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).First();
+        Assert.Contains($"by reason: {top.Count()} × {top.Key}", worker.Error, StringComparison.Ordinal);
+    }
+
     private static int Number(string output, string pattern)
     {
         var match = Regex.Match(output, pattern, RegexOptions.Multiline);
