@@ -164,10 +164,11 @@ internal static class ConfigurationCheck
         var invariant = CultureInfo.InvariantCulture;
         if (type.IsEnum)
         {
+            // The binder takes a name (any case) or the number of a value.
             var names = Enum.GetNames(type);
-            return names.Contains(value.Trim(), StringComparer.OrdinalIgnoreCase)
-                ? null
-                : "one of " + string.Join('|', names.Select(n => n.ToLowerInvariant()));
+            var known = names.Contains(value.Trim(), StringComparer.OrdinalIgnoreCase)
+                || (long.TryParse(value, NumberStyles.Integer, invariant, out _) && Enum.TryParse(type, value, out var number) && Enum.IsDefined(type, number!));
+            return known ? null : "one of " + string.Join('|', names.Select(n => n.ToLowerInvariant()));
         }
 
         return type switch
@@ -177,7 +178,7 @@ internal static class ConfigurationCheck
             _ when type == typeof(int) => int.TryParse(value, NumberStyles.Integer, invariant, out _) ? null : "a whole number" + inRange,
             _ when type == typeof(long) => long.TryParse(value, NumberStyles.Integer, invariant, out _) ? null : "a whole number" + inRange,
             _ when type == typeof(double) => double.TryParse(value, NumberStyles.Float, invariant, out _) ? null : "a number" + inRange,
-            _ when type == typeof(decimal) => decimal.TryParse(value, NumberStyles.Number, invariant, out _) ? null : "a number" + inRange,
+            _ when type == typeof(decimal) => decimal.TryParse(value, NumberStyles.Float, invariant, out _) ? null : "a number" + inRange,
             _ when type == typeof(TimeSpan) => TimeSpan.TryParse(value, invariant, out _) ? null : "a duration as hh:mm:ss (d.hh:mm:ss with days)" + inRange,
             _ when type == typeof(DateTimeOffset) => DateTimeOffset.TryParse(value, invariant, DateTimeStyles.None, out _) ? null : "a date and time such as 2026-11-20T17:00:00Z",
             _ when type == typeof(Uri) => Uri.TryCreate(value, UriKind.RelativeOrAbsolute, out _) ? null : "a URI such as https://api.hubapi.com",
@@ -274,7 +275,7 @@ internal static class ConfigurationCheck
                 else if (propertyType != typeof(string) && typeof(IEnumerable).IsAssignableFrom(propertyType))
                 {
                     // A list or a dictionary: any child key binds (an index, a name); the element type is checked.
-                    if (property.SetMethod is { IsPublic: true } || !propertyType.IsArray)
+                    if (property.SetMethod is { IsPublic: true } || !(propertyType.IsArray || propertyType.IsInterface))
                     {
                         Leaves[key] = property;
                         _open[key] = propertyType;
