@@ -191,7 +191,7 @@ internal sealed class DeliveryCycle(
         SqliteDatabase planDatabase,
         CancellationToken cancellationToken)
     {
-        // Nothing is created by a dry run: without a database there is no local model yet, and the plan says so.
+        // Nothing is created by a dry run: a database removed while the dry run pulled has no model to plan from.
         if (!planDatabase.Exists)
         {
             return new CycleReport(pull, null, null, null, 0, null, WriteBackPlan.Empty);
