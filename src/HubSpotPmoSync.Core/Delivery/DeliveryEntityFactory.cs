@@ -88,7 +88,8 @@ public sealed class DeliveryEntityFactory
             Currency(r) ?? "",
             Decimal(r, "percent_complete") ?? 0m,
             r.Archived,
-            UpdatedAt: r.LocalChangedAt);
+            UpdatedAt: r.LocalChangedAt,
+            CreatedAt: r.CreatedAt);
 
     private static Dictionary<(string, string), CrmPipelineStage> Index(IReadOnlyList<CrmPipeline> pipelines)
     {

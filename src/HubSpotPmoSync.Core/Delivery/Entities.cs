@@ -41,6 +41,7 @@ public sealed record Ticket(
 /// <param name="PercentComplete">0–100, as reported on the project (used when it has no milestones).</param>
 /// <param name="BudgetSetAt">When the budget was last set, when known.</param>
 /// <param name="UpdatedAt">When a person last changed the project's own values in HubSpot, when known (not moved by the worker's health write-back; counts as activity for staleness).</param>
+/// <param name="CreatedAt">When the project was created in HubSpot, when known (see <see cref="ExistsOn"/>).</param>
 public sealed record Project(
     string Id,
     string Code,
@@ -53,10 +54,19 @@ public sealed record Project(
     decimal PercentComplete = 0m,
     bool Archived = false,
     DateTimeOffset? BudgetSetAt = null,
-    DateTimeOffset? UpdatedAt = null)
+    DateTimeOffset? UpdatedAt = null,
+    DateTimeOffset? CreatedAt = null)
 {
     /// <summary>Whether the project is still being delivered (not completed or cancelled, not archived).</summary>
     public bool IsActive => !Archived && Status is not ("completed" or "cancelled" or "closed");
+
+    /// <summary>
+    /// Whether the project existed on <paramref name="day"/>: it was created in HubSpot on or before that day, or it
+    /// started on or before it (a project entered in HubSpot after its work began existed from its start). Without a
+    /// known creation date it counts as existing.
+    /// </summary>
+    public bool ExistsOn(DateOnly day) =>
+        CreatedAt is not { } created || DateOnly.FromDateTime(created.UtcDateTime) <= day || StartDate <= day;
 }
 
 /// <summary>A planned milestone of a project.</summary>

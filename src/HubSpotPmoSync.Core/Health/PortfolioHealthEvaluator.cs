@@ -19,7 +19,8 @@ public sealed record PortfolioHealth(DateTimeOffset AsOf, IReadOnlyList<ProjectH
 /// Scores the whole portfolio: gathers each project's milestones, time, costs (by project code) and tickets
 /// (linked to the project, or to its company — the company linked to the project, else the companies of its deals)
 /// and runs <see cref="ProjectHealthCalculator"/>; with history, sets each project's trend.
-/// Archived projects are left out. The result is ordered by project code.
+/// Archived projects are left out, and so are projects that did not exist yet on the as-of day (created in HubSpot
+/// and started after it, see <see cref="Project.ExistsOn"/>). The result is ordered by project code.
 /// </summary>
 /// <remarks>
 /// Everything is grouped by project once, up front (time entries, milestones and snapshots by a project number,
@@ -42,7 +43,7 @@ public static class PortfolioHealthEvaluator
         var day = DateOnly.FromDateTime(asOf.UtcDateTime);
         LinkIndex? links = null;
         Project[]? projects = null;
-        Parallel.Invoke(() => links = LinkIndex.Of(model), () => projects = Sorted(model.Projects));
+        Parallel.Invoke(() => links = LinkIndex.Of(model), () => projects = Sorted(model.Projects, day));
         var count = projects!.Length;
 
         // Project numbers (positions in code order). Time, costs and milestones name a project by code (ignoring case),
@@ -93,13 +94,13 @@ public static class PortfolioHealthEvaluator
         };
     }
 
-    /// <summary>The projects that are not archived, by code, then id (ordinal).</summary>
-    private static Project[] Sorted(IReadOnlyList<Project> all)
+    /// <summary>The projects that are not archived and existed on the day (<see cref="Project.ExistsOn"/>), by code, then id (ordinal).</summary>
+    private static Project[] Sorted(IReadOnlyList<Project> all, DateOnly day)
     {
         var live = new List<Project>(all.Count);
         foreach (var p in all)
         {
-            if (!p.Archived)
+            if (!p.Archived && p.ExistsOn(day))
             {
                 live.Add(p);
             }

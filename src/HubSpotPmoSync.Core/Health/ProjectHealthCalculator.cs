@@ -113,6 +113,17 @@ public static class ProjectHealthCalculator
 
     private static FactorScore Schedule(Project project, ReadOnlySpan<Milestone> milestones, EarnedValueResult ev, ScheduleRules rules, DateOnly day)
     {
+        // A project no longer delivered has no open risk on its schedule: its open milestones are history.
+        if (project.Status is "completed" or "closed")
+        {
+            return Finished(project, milestones, ev, rules, day);
+        }
+
+        if (project.Status == "cancelled")
+        {
+            return new FactorScore(null, "Schedule: not applicable (project cancelled)");
+        }
+
         // Overdue items in order (milestones, then the due date); the worst is the first of the latest.
         var overdue = 0;
         string? worstName = null;
@@ -164,7 +175,7 @@ public static class ProjectHealthCalculator
             score = 0m;
         }
 
-        var spiText = ev.Spi is { } s ? string.Create(CultureInfo.InvariantCulture, $"SPI {Math.Round(s, 2, MidpointRounding.AwayFromZero):0.00}, ") : "";
+        var spiText = ev.Spi is { } s ? string.Create(CultureInfo.InvariantCulture, $"SPI {EarnedValueIndex.Round(s):0.00}, ") : "";
         var reason = overdue switch
         {
             0 => "Schedule: " + spiText + "no milestone overdue",
@@ -172,6 +183,48 @@ public static class ProjectHealthCalculator
             _ => string.Create(CultureInfo.InvariantCulture, $"Schedule: {spiText}{overdue} milestones overdue (worst: {worstName}, {worstDays} day{(worstDays == 1 ? "" : "s")})"),
         };
         return new FactorScore(Clamp(score), reason);
+    }
+
+    /// <summary>
+    /// The schedule of a completed project: when it finished (its last milestone reached on or before the day) against
+    /// when it was due (its due date, else its last planned milestone). Finished later than the grace period costs one
+    /// overdue penalty; as late as <see cref="ScheduleRules.OverdueRedDays"/> or more, the factor is 0. The result no
+    /// longer changes as time passes. Without a finish date it falls back on the SPI; without either, no data.
+    /// </summary>
+    private static FactorScore Finished(Project project, ReadOnlySpan<Milestone> milestones, EarnedValueResult ev, ScheduleRules rules, DateOnly day)
+    {
+        DateOnly? finished = null;
+        DateOnly? lastPlanned = null;
+        foreach (var m in milestones)
+        {
+            if (m.ActualDate is { } actual && actual <= day && (finished is null || actual > finished))
+            {
+                finished = actual;
+            }
+
+            if (lastPlanned is null || m.PlannedDate > lastPlanned)
+            {
+                lastPlanned = m.PlannedDate;
+            }
+        }
+
+        var planned = project.DueDate ?? lastPlanned;
+        if (finished is not { } end || planned is not { } due)
+        {
+            return ev.Spi is { } spi
+                ? new FactorScore(Clamp(Linear(spi, rules.SpiGood, rules.SpiBad)), string.Create(CultureInfo.InvariantCulture, $"Schedule: completed, SPI {EarnedValueIndex.Round(spi):0.00} (no finish date recorded)"))
+                : new FactorScore(null, "Schedule: no data (completed; no finish date recorded)");
+        }
+
+        var late = end.DayNumber - due.DayNumber;
+        var dates = string.Create(CultureInfo.InvariantCulture, $"(due {due:yyyy-MM-dd}, last milestone reached {end:yyyy-MM-dd})");
+        if (late <= rules.OverdueGraceDays)
+        {
+            return new FactorScore(100m, "Schedule: completed on plan " + dates);
+        }
+
+        var score = late >= rules.OverdueRedDays ? 0m : 100m - rules.OverduePenalty;
+        return new FactorScore(Clamp(score), string.Create(CultureInfo.InvariantCulture, $"Schedule: completed {late} day{(late == 1 ? "" : "s")} late {dates}"));
     }
 
     private static FactorScore Budget(EarnedValueResult ev, BudgetRules rules)
@@ -203,7 +256,7 @@ public static class ProjectHealthCalculator
         {
             Score(Linear(cpi, rules.CpiGood, rules.CpiBad));
             handler.AppendLiteral("CPI ");
-            handler.AppendFormatted(Math.Round(cpi, 2, MidpointRounding.AwayFromZero), "0.00");
+            handler.AppendFormatted(EarnedValueIndex.Round(cpi), "0.00");
             parts++;
         }
 

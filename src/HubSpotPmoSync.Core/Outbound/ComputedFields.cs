@@ -1,5 +1,6 @@
 using System.Globalization;
 using HubSpotPmoSync.Core.Delivery;
+using HubSpotPmoSync.Core.EarnedValue;
 using HubSpotPmoSync.Core.Health;
 using HubSpotPmoSync.Core.Rollups;
 using HubSpotPmoSync.Core.WriteBack;
@@ -64,8 +65,8 @@ public static class ComputedFields
             [HealthBudget] = Fixed(ev.Bac, 2),
             [HealthActualCost] = Fixed(ev.Ac, 2),
             [HealthEac] = Fixed(ev.Eac, 2),
-            [HealthCpi] = Fixed(ev.Cpi, 2),
-            [HealthSpi] = Fixed(ev.Spi, 2),
+            [HealthCpi] = Index(ev.Cpi),
+            [HealthSpi] = Index(ev.Spi),
             [LastSyncedAt] = asOf.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
         };
     }
@@ -135,6 +136,10 @@ public static class ComputedFields
 
     private static string? Fixed(decimal? value, int decimals) =>
         value is { } v ? Math.Round(v, decimals, MidpointRounding.AwayFromZero).ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) : null;
+
+    /// <summary>An index as shown everywhere (<see cref="EarnedValueIndex"/>).</summary>
+    private static string? Index(decimal? value) =>
+        EarnedValueIndex.Round(value) is { } v ? v.ToString("F" + EarnedValueIndex.Decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) : null;
 
     private static string Truncate(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 }

@@ -35,6 +35,25 @@ public enum BudgetFlag
 
     /// <summary>The forecast (EAC) is above the sold amount: forecast margin negative.</summary>
     ForecastLoss,
+
+    /// <summary>The project is linked to deals, none of them closed won: nothing is sold yet, so Sold is empty.</summary>
+    DealNotWon,
+}
+
+/// <summary>Where a budget report line's EAC comes from.</summary>
+public enum EacBasis
+{
+    /// <summary>No EAC: the project has no budget (or the line is a won deal without a project).</summary>
+    None,
+
+    /// <summary>BAC ÷ CPI, the earned-value forecast (as in the health report).</summary>
+    Cpi,
+
+    /// <summary>
+    /// No CPI yet (no cost booked, or nothing earned for the cost): the remaining work at the budgeted rate,
+    /// AC + (BAC − EV) — the budget itself while nothing is booked.
+    /// </summary>
+    BudgetRate,
 }
 
 /// <summary>Codes of the flags.</summary>
@@ -49,6 +68,7 @@ public static class BudgetFlags
         BudgetFlag.ForecastOverBudget => "forecast-over-budget",
         BudgetFlag.BudgetExceedsSold => "budget-exceeds-sold",
         BudgetFlag.ForecastLoss => "forecast-loss",
+        BudgetFlag.DealNotWon => "deal-not-won",
         _ => throw new ArgumentOutOfRangeException(nameof(flag), flag, null),
     };
 
@@ -62,6 +82,7 @@ public static class BudgetFlags
         BudgetFlag.ForecastOverBudget => "the forecast at completion (EAC) is above the budget",
         BudgetFlag.BudgetExceedsSold => "the budget is above the sold amount",
         BudgetFlag.ForecastLoss => "the forecast at completion (EAC) is above the sold amount",
+        BudgetFlag.DealNotWon => "the project's deal is not won yet: nothing is sold, so Sold is empty and the line adds nothing to the Sold total",
         _ => throw new ArgumentOutOfRangeException(nameof(flag), flag, null),
     };
 }
@@ -95,7 +116,14 @@ public sealed record BudgetReportLine(
     decimal? BurnPercent,
     IReadOnlyList<string> DealIds,
     IReadOnlyList<BudgetFlag> Flags,
-    string Detail);
+    string Detail)
+{
+    /// <summary>The project's health score (null for a won deal without a project, or without enough data).</summary>
+    public decimal? Score { get; init; }
+
+    /// <summary>Where <see cref="Eac"/> comes from.</summary>
+    public EacBasis EacBasis { get; init; }
+}
 
 /// <summary>Totals of one currency: sums of the rounded lines (unknown values are left out and counted).</summary>
 public sealed record BudgetCurrencyTotal(
@@ -108,7 +136,11 @@ public sealed record BudgetCurrencyTotal(
     decimal Vac,
     decimal ForecastMargin,
     int LinesWithoutEac,
-    int FlaggedLines);
+    int FlaggedLines)
+{
+    /// <summary>Project lines forecast at the budgeted rate (<see cref="EacBasis.BudgetRate"/>): no CPI yet.</summary>
+    public int LinesEacAtBudgetRate { get; init; }
+}
 
 /// <summary>The finance reconciliation: sold vs budget vs actual vs forecast per project, totals per currency.</summary>
 public sealed record BudgetReport(DateTimeOffset AsOf, IReadOnlyList<BudgetReportLine> Lines, IReadOnlyList<BudgetCurrencyTotal> Totals)

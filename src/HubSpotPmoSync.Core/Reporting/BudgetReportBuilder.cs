@@ -6,6 +6,7 @@ namespace HubSpotPmoSync.Core.Reporting;
 /// <summary>
 /// Builds the budget report from the delivery model and the scored portfolio (its earned value as of the run).
 /// A deal without a currency is taken to be in the project's currency (HubSpot then uses the portal's currency).
+/// Project lines come by risk (<see cref="ByRisk"/>), then the won deals without a project by deal id.
 /// </summary>
 public static class BudgetReportBuilder
 {
@@ -20,7 +21,7 @@ public static class BudgetReportBuilder
         var projects = model.Projects.Where(p => !p.Archived).ToDictionary(p => p.Id, StringComparer.Ordinal);
         var lines = new List<BudgetReportLine>();
 
-        foreach (var h in health.Projects.OrderBy(p => p.ProjectCode, StringComparer.Ordinal))
+        foreach (var h in health.Projects)
         {
             if (!projects.TryGetValue(h.ProjectId, out var project))
             {
@@ -29,6 +30,8 @@ public static class BudgetReportBuilder
 
             lines.Add(ProjectLine(project, h, links, deals, companies));
         }
+
+        lines.Sort(ByRisk);
 
         foreach (var deal in deals.Values.Where(d => d.IsClosedWon).OrderBy(d => d.Id, StringComparer.Ordinal))
         {
@@ -75,7 +78,10 @@ public static class BudgetReportBuilder
                 g.Sum(l => l.Vac ?? 0m),
                 g.Sum(l => l.ForecastMargin ?? 0m),
                 g.Count(l => l.Kind == BudgetLineKind.Project && l.Eac is null),
-                g.Count(l => l.Flags.Count > 0)))
+                g.Count(l => l.Flags.Count > 0))
+            {
+                LinesEacAtBudgetRate = g.Count(l => l.EacBasis == EacBasis.BudgetRate),
+            })
             .ToList();
 
         var ragCounts = health.Projects.GroupBy(p => p.Rag).ToDictionary(g => g.Key, g => g.Count());
@@ -118,9 +124,19 @@ public static class BudgetReportBuilder
         {
             flags.Add(BudgetFlag.ProjectWithoutDeal);
         }
+        else if (!linkedDeals.Any(d => d.IsClosedWon))
+        {
+            flags.Add(BudgetFlag.DealNotWon);
+            details.AddRange(linkedDeals.Select(d => $"deal {d.Id} is not won (stage {d.Stage}): nothing sold yet"));
+        }
 
+        // Without a CPI (no cost booked yet, or nothing earned for it) the earned-value EAC is unknown; finance still
+        // needs a forecast for every budget, so the remaining work is forecast at the budgeted rate (PMBOK: EAC =
+        // AC + (BAC − EV)), which is the budget itself while nothing is booked. VAC = Budget − EAC then holds on every
+        // line, and so in every total.
         var budget = Money.Round(ev.Bac);
-        var eac = Money.Round(ev.Eac);
+        var basis = ev.Eac is not null ? EacBasis.Cpi : ev.Bac is not null ? EacBasis.BudgetRate : EacBasis.None;
+        var eac = basis == EacBasis.BudgetRate ? Money.Round(ev.Ac + ev.Bac!.Value - (ev.Ev ?? 0m)) : Money.Round(ev.Eac);
         var soldRounded = Money.Round(sold);
         decimal? vac = budget is { } b && eac is { } e ? b - e : null;
         decimal? margin = soldRounded is { } s && eac is { } e2 ? s - e2 : null;
@@ -161,8 +177,46 @@ public static class BudgetReportBuilder
             Money.RoundPercent(ev.BurnPercent),
             linkedDeals.Select(d => d.Id).ToList(),
             flags,
-            string.Join("; ", details));
+            string.Join("; ", details))
+        {
+            Score = h.Score,
+            EacBasis = basis,
+        };
     }
+
+    /// <summary>
+    /// Riskiest first: project lines by RAG (red, amber, unknown, green), then lowest score, then lowest VAC (the
+    /// largest forecast overrun; none last), then project code; won deals without a project after every project, by
+    /// deal id.
+    /// </summary>
+    internal static int ByRisk(BudgetReportLine a, BudgetReportLine b)
+    {
+        var c = a.Kind.CompareTo(b.Kind);
+        if (c != 0 || a.Kind != BudgetLineKind.Project)
+        {
+            return c != 0 ? c : string.CompareOrdinal(FirstDeal(a), FirstDeal(b));
+        }
+
+        c = (b.Rag ?? Rag.Unknown).Severity().CompareTo((a.Rag ?? Rag.Unknown).Severity());
+        if (c == 0)
+        {
+            c = (a.Score ?? decimal.MaxValue).CompareTo(b.Score ?? decimal.MaxValue);
+        }
+
+        if (c == 0)
+        {
+            c = (a.Vac ?? decimal.MaxValue).CompareTo(b.Vac ?? decimal.MaxValue);
+        }
+
+        if (c == 0)
+        {
+            c = string.CompareOrdinal(a.ProjectCode, b.ProjectCode);
+        }
+
+        return c != 0 ? c : string.CompareOrdinal(a.ProjectId, b.ProjectId);
+    }
+
+    private static string? FirstDeal(BudgetReportLine line) => line.DealIds.Count > 0 ? line.DealIds[0] : null;
 
     private static void AddOnce(List<BudgetFlag> flags, BudgetFlag flag)
     {

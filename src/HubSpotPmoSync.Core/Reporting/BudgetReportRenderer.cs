@@ -16,14 +16,34 @@ public static class BudgetReportRenderer
     public static IReadOnlyList<string> CsvColumns { get; } =
     [
         "kind", "project_code", "name", "client", "currency", "rag", "sold", "budget", "ac", "eac", "vac",
-        "forecast_margin", "forecast_margin_percent", "planned_percent", "earned_percent", "burn_percent", "deal_ids", "flags", "detail",
+        "forecast_margin", "forecast_margin_percent", "planned_percent", "earned_percent", "burn_percent", "deal_ids", "flags", "detail", "eac_basis",
     ];
 
-    /// <summary>CSV: one row per line, then one <c>total</c> row per currency; CRLF line ends.</summary>
+    /// <summary>
+    /// What the totals mean, printed under them in every format (CSV <c>note</c> rows, JSON <c>notes</c>, the HTML
+    /// footnote).
+    /// </summary>
+    public static IReadOnlyList<string> Notes(BudgetReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var atBudgetRate = report.Lines.Count(l => l.EacBasis == EacBasis.BudgetRate);
+        return
+        [
+            "VAC = Budget − EAC on every line and so in every total; each total is the sum of its currency's lines, rounded to the cent per line.",
+            string.Create(CultureInfo.InvariantCulture, $"EAC = BAC ÷ CPI; a project without a CPI yet (no cost booked, or nothing earned for it) is forecast at the budgeted rate, EAC = AC + (BAC − EV), which is its budget while nothing is booked (eac_basis budget-rate: {atBudgetRate} line{(atBudgetRate == 1 ? "" : "s")})."),
+            "Forecast margin = Sold − EAC, on the lines that have both; a project flagged deal-not-won has nothing sold yet and adds nothing to Sold.",
+        ];
+    }
+
+    /// <summary>
+    /// CSV: a UTF-8 byte order mark (so that Excel reads it as UTF-8), one row per line, one <c>total</c> row per
+    /// currency, then the <see cref="Notes"/> as <c>note</c> rows (text in the detail column); CRLF line ends.
+    /// </summary>
     public static string Csv(BudgetReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
         var sb = new StringBuilder();
+        sb.Append(CsvByteOrderMark);
         CsvLine(sb, CsvColumns);
         foreach (var l in report.Lines)
         {
@@ -32,7 +52,7 @@ public static class BudgetReportRenderer
                 Kind(l.Kind), CsvText(l.ProjectCode), CsvText(l.Name), CsvText(l.Client), CsvText(l.Currency), l.Rag?.Name() ?? "",
                 Num(l.Sold), Num(l.Budget), Num(l.Ac), Num(l.Eac), Num(l.Vac), Num(l.ForecastMargin), Num(l.ForecastMarginPercent, "0.0"),
                 Num(l.PlannedPercent, "0.0"), Num(l.EarnedPercent, "0.0"), Num(l.BurnPercent, "0.0"),
-                CsvText(string.Join(' ', l.DealIds)), string.Join(' ', l.Flags.Select(f => f.Code())), CsvText(l.Detail),
+                CsvText(string.Join(' ', l.DealIds)), string.Join(' ', l.Flags.Select(f => f.Code())), CsvText(l.Detail), Basis(l.EacBasis),
             ]);
         }
 
@@ -41,14 +61,19 @@ public static class BudgetReportRenderer
             CsvLine(sb,
             [
                 "total", "", "", "", CsvText(t.Currency), "", Num(t.Sold), Num(t.Budget), Num(t.Ac), Num(t.Eac), Num(t.Vac), Num(t.ForecastMargin),
-                "", "", "", "", "", "", CsvText($"lines: {t.Lines}; without EAC: {t.LinesWithoutEac}; flagged: {t.FlaggedLines}"),
+                "", "", "", "", "", "", CsvText($"lines: {t.Lines}; EAC at budgeted rate: {t.LinesEacAtBudgetRate}; without EAC: {t.LinesWithoutEac}; flagged: {t.FlaggedLines}"), "",
             ]);
+        }
+
+        foreach (var note in Notes(report))
+        {
+            CsvLine(sb, ["note", .. Enumerable.Repeat("", CsvColumns.Count - 3), CsvText(note), ""]);
         }
 
         return sb.ToString();
     }
 
-    /// <summary>JSON: <c>{"asOf", "lines": [...], "totals": [...], "ragCounts": {...}}</c>.</summary>
+    /// <summary>JSON: <c>{"asOf", "lines": [...], "totals": [...], "notes": [...], "ragCounts": {...}}</c>.</summary>
     public static string Json(BudgetReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
@@ -93,6 +118,7 @@ public static class BudgetReportRenderer
 
                 w.WriteEndArray();
                 w.WriteString("detail", l.Detail);
+                w.WriteString("eacBasis", Basis(l.EacBasis));
                 w.WriteEndObject();
             }
 
@@ -110,8 +136,16 @@ public static class BudgetReportRenderer
                 w.WriteNumber("vac", t.Vac);
                 w.WriteNumber("forecastMargin", t.ForecastMargin);
                 w.WriteNumber("linesWithoutEac", t.LinesWithoutEac);
+                w.WriteNumber("linesEacAtBudgetRate", t.LinesEacAtBudgetRate);
                 w.WriteNumber("flaggedLines", t.FlaggedLines);
                 w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteStartArray("notes");
+            foreach (var note in Notes(report))
+            {
+                w.WriteStringValue(note);
             }
 
             w.WriteEndArray();
@@ -158,6 +192,7 @@ public static class BudgetReportRenderer
         sb.Append("</section>\n");
 
         Totals(sb, report);
+        Footnotes(sb, report);
         Lines(sb, report);
         Legend(sb);
         sb.Append("</body>\n</html>\n");
@@ -179,7 +214,7 @@ public static class BudgetReportRenderer
         figcaption { font-weight: 600; margin-bottom: 6px; }
         svg text { font-family: inherit; font-size: 11px; fill: var(--ink); }
         .rag-green { fill: var(--green); } .rag-amber { fill: var(--amber); } .rag-red { fill: var(--red); } .rag-unknown { fill: var(--unknown); }
-        .burn-track { fill: #eceff1; } .burn-bar { fill: #1565c0; } .burn-bar.over { fill: var(--red); }
+        .burn-track { fill: #eceff1; } .burn-bar { fill: #1565c0; } .burn-bar.over { fill: var(--red); } .burn-break { stroke: #fff; stroke-width: 3; fill: none; }
         .plan-mark { stroke: var(--ink); stroke-width: 2; } .earned-mark { stroke: var(--green); stroke-width: 2; stroke-dasharray: 3 2; }
         table { border-collapse: collapse; width: 100%; margin-bottom: 8px; }
         th, td { border-bottom: 1px solid #dadce0; padding: 4px 6px; text-align: left; vertical-align: top; }
@@ -190,6 +225,7 @@ public static class BudgetReportRenderer
         .badge.green { background: var(--green); } .badge.amber { background: var(--amber); color: #000; } .badge.red { background: var(--red); } .badge.unknown { background: var(--unknown); }
         .flag { display: inline-block; border: 1px solid var(--red); color: var(--red); border-radius: 3px; padding: 0 4px; margin: 1px; font-size: 11px; }
         .detail { color: var(--muted); font-size: 12px; }
+        .footnote { color: var(--muted); font-size: 12px; margin: 2px 0; }
         @media print {
           body { margin: 10mm; font-size: 10pt; }
           * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
@@ -246,7 +282,9 @@ public static class BudgetReportRenderer
             var y = 8 + i * rowHeight;
             var burn = l.BurnPercent ?? 0m;
             var label = Truncate((l.ProjectCode + " " + l.Name).Trim(), 34);
-            sb.Append("<g class=\"burn-row\">");
+            // A bar longer than the axis is cut at its end, with a break mark, and labelled with its real value.
+            var cut = burn > scaleMax;
+            sb.Append(cut ? "<g class=\"burn-row cut\">" : "<g class=\"burn-row\">");
             sb.Append(CultureInfo.InvariantCulture, $"<title>{Esc(l.ProjectCode)}: burnt {Num(l.BurnPercent, "0.0")} %, planned {Num(l.PlannedPercent, "0.0")} %, earned {Num(l.EarnedPercent, "0.0")} %</title>");
             sb.Append(CultureInfo.InvariantCulture, $"<text x=\"0\" y=\"{y + 12}\">{Esc(label)}</text>");
             sb.Append(CultureInfo.InvariantCulture, $"<rect class=\"burn-track\" x=\"{labelWidth}\" y=\"{y}\" width=\"{X(100m) - labelWidth}\" height=\"14\"></rect>");
@@ -261,7 +299,13 @@ public static class BudgetReportRenderer
                 sb.Append(CultureInfo.InvariantCulture, $"<line class=\"earned-mark\" x1=\"{X(earned)}\" x2=\"{X(earned)}\" y1=\"{y - 2}\" y2=\"{y + 16}\"></line>");
             }
 
-            sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{labelWidth + barArea + 6}\" y=\"{y + 12}\">{Num(l.BurnPercent, "0")} %</text>");
+            if (cut)
+            {
+                var end = X(scaleMax);
+                sb.Append(CultureInfo.InvariantCulture, $"<path class=\"burn-break\" d=\"M{end - 14} {y + 15} l5 -16 M{end - 8} {y + 15} l5 -16\"></path>");
+            }
+
+            sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{labelWidth + barArea + 6}\" y=\"{y + 12}\">{Num(l.BurnPercent, "0")} %{(cut ? " ▸" : "")}</text>");
             sb.Append("</g>\n");
         }
 
@@ -281,16 +325,24 @@ public static class BudgetReportRenderer
 
     private static void Totals(StringBuilder sb, BudgetReport report)
     {
-        sb.Append("<h2>Totals per currency</h2>\n<table class=\"totals\">\n<thead><tr><th>Currency</th><th class=\"num\">Lines</th><th class=\"num\">Sold</th><th class=\"num\">Budget</th><th class=\"num\">AC</th><th class=\"num\">EAC</th><th class=\"num\">VAC</th><th class=\"num\">Forecast margin</th><th class=\"num\">Without EAC</th><th class=\"num\">Flagged</th></tr></thead>\n<tbody>\n");
+        sb.Append("<h2>Totals per currency</h2>\n<table class=\"totals\">\n<thead><tr><th>Currency</th><th class=\"num\">Lines</th><th class=\"num\">Sold</th><th class=\"num\">Budget</th><th class=\"num\">AC</th><th class=\"num\">EAC</th><th class=\"num\">VAC</th><th class=\"num\">Forecast margin</th><th class=\"num\">EAC at budgeted rate</th><th class=\"num\">Without EAC</th><th class=\"num\">Flagged</th></tr></thead>\n<tbody>\n");
         foreach (var t in report.Totals)
         {
             sb.Append("<tr><td>").Append(Esc(t.Currency)).Append("</td>")
                 .Append(NumCell(t.Lines)).Append(MoneyCell(t.Sold)).Append(MoneyCell(t.Budget)).Append(MoneyCell(t.Ac))
                 .Append(MoneyCell(t.Eac)).Append(MoneyCell(t.Vac)).Append(MoneyCell(t.ForecastMargin))
-                .Append(NumCell(t.LinesWithoutEac)).Append(NumCell(t.FlaggedLines)).Append("</tr>\n");
+                .Append(NumCell(t.LinesEacAtBudgetRate)).Append(NumCell(t.LinesWithoutEac)).Append(NumCell(t.FlaggedLines)).Append("</tr>\n");
         }
 
         sb.Append("</tbody>\n</table>\n");
+    }
+
+    private static void Footnotes(StringBuilder sb, BudgetReport report)
+    {
+        foreach (var note in Notes(report))
+        {
+            sb.Append("<p class=\"footnote\">").Append(Esc(note)).Append("</p>\n");
+        }
     }
 
     private static void Lines(StringBuilder sb, BudgetReport report)
@@ -352,6 +404,13 @@ public static class BudgetReportRenderer
         : "<td class=\"num\">—</td>";
 
     private static string NumCell(int value) => $"<td class=\"num\">{value.ToString(CultureInfo.InvariantCulture)}</td>";
+
+    private static string Basis(EacBasis basis) => basis switch
+    {
+        EacBasis.Cpi => "cpi",
+        EacBasis.BudgetRate => "budget-rate",
+        _ => "",
+    };
 
     private static string Kind(BudgetLineKind kind) => kind == BudgetLineKind.Project ? "project" : "won-deal-without-project";
 

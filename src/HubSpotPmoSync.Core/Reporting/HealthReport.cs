@@ -1,4 +1,5 @@
 using HubSpotPmoSync.Core.Delivery;
+using HubSpotPmoSync.Core.EarnedValue;
 using HubSpotPmoSync.Core.Health;
 using HubSpotPmoSync.Core.Rollups;
 
@@ -31,7 +32,7 @@ public sealed record HealthReportRow(
 /// <summary>The portfolio health report: project rows, and the rollups to deals and companies.</summary>
 public sealed record HealthReport(DateTimeOffset AsOf, IReadOnlyList<HealthReportRow> Rows, PortfolioRollup Rollups)
 {
-    /// <summary>Builds the report; money is rounded to the cent, indices to three decimals.</summary>
+    /// <summary>Builds the report; money is rounded to the cent, indices to two decimals (as shown and pushed everywhere).</summary>
     public static HealthReport Build(DeliveryModelSnapshot model, PortfolioHealth health, PortfolioRollup rollups)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -61,12 +62,12 @@ public sealed record HealthReport(DateTimeOffset AsOf, IReadOnlyList<HealthRepor
                 Money.Round(ev.Pv),
                 Money.Round(ev.Ev),
                 Money.Round(ev.Ac),
-                Money.RoundIndex(ev.Cpi),
-                Money.RoundIndex(ev.Spi),
+                EarnedValueIndex.Round(ev.Cpi),
+                EarnedValueIndex.Round(ev.Spi),
                 Money.Round(ev.Eac),
                 Money.Round(ev.Etc),
                 ev.Eac is null ? null : Money.Round(ev.Bac!.Value) - Money.Round(ev.Eac.Value),
-                Money.RoundIndex(ev.Tcpi),
+                EarnedValueIndex.Round(ev.Tcpi),
                 h.Factors));
         }
 

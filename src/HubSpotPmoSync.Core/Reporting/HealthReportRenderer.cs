@@ -65,7 +65,7 @@ public static class HealthReportRenderer
 
     /// <summary>
     /// JSON: <c>{"asOf", "projects": [...], "deals": [...], "companies": [...]}</c>, money rounded to the cent,
-    /// indices to three decimals; null where a figure is unknown.
+    /// indices to two decimals (the values pushed to HubSpot); null where a figure is unknown.
     /// </summary>
     public static string Json(HealthReport report)
     {
@@ -107,7 +107,7 @@ public static class HealthReportRenderer
                     w.WriteBoolean("hasData", f.HasData);
                     Number(w, "subScore", Money.RoundPercent(f.SubScore));
                     Number(w, "weight", f.Weight);
-                    Number(w, "effectiveWeight", Money.RoundIndex(f.EffectiveWeight));
+                    Number(w, "effectiveWeight", Math.Round(f.EffectiveWeight, 3, MidpointRounding.AwayFromZero));
                     Number(w, "contribution", Money.RoundPercent(f.Contribution));
                     w.WriteString("reason", f.Reason);
                     w.WriteEndObject();
@@ -154,11 +154,15 @@ public static class HealthReportRenderer
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
     }
 
-    /// <summary>CSV with the <see cref="CsvColumns"/> header, one row per project, CRLF line ends.</summary>
+    /// <summary>
+    /// CSV with the <see cref="CsvColumns"/> header, one row per project, CRLF line ends, after a UTF-8 byte order mark
+    /// (so that a spreadsheet reads the text as UTF-8).
+    /// </summary>
     public static string Csv(HealthReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
         var sb = new StringBuilder();
+        sb.Append(CsvByteOrderMark);
         CsvLine(sb, CsvColumns);
         foreach (var r in report.Rows)
         {
@@ -167,8 +171,8 @@ public static class HealthReportRenderer
             [
                 CsvText(r.ProjectId), CsvText(r.ProjectCode), CsvText(r.ProjectName), CsvText(r.Client), CsvText(r.Status),
                 r.Rag.Name(), Num(r.Score, "0.0"), r.Trend.Name(), CsvText(r.TopReason), CsvText(r.Currency),
-                Num(r.Bac), Num(r.Pv), Num(r.Ev), Num(r.Ac), Num(r.Cpi, "0.000"), Num(r.Spi, "0.000"),
-                Num(r.Eac), Num(r.Etc), Num(r.Vac), Num(r.Tcpi, "0.000"),
+                Num(r.Bac), Num(r.Pv), Num(r.Ev), Num(r.Ac), Num(r.Cpi, "0.00"), Num(r.Spi, "0.00"),
+                Num(r.Eac), Num(r.Etc), Num(r.Vac), Num(r.Tcpi, "0.00"),
                 Sub(HealthFactor.Schedule), Sub(HealthFactor.Budget), Sub(HealthFactor.Tickets), Sub(HealthFactor.Staleness),
             ]);
         }

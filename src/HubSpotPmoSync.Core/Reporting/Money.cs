@@ -10,9 +10,6 @@ public static class Money
 
     public static decimal? Round(decimal? value) => value is { } v ? Round(v) : null;
 
-    /// <summary>Indices (CPI, SPI, TCPI) are shown with three decimals, halves away from zero.</summary>
-    public static decimal? RoundIndex(decimal? value) => value is { } v ? Math.Round(v, 3, MidpointRounding.AwayFromZero) : null;
-
     /// <summary>Percentages are shown with one decimal, halves away from zero.</summary>
     public static decimal? RoundPercent(decimal? value) => value is { } v ? Math.Round(v, 1, MidpointRounding.AwayFromZero) : null;
 }

@@ -6,6 +6,12 @@ namespace HubSpotPmoSync.Core.Reporting;
 /// <summary>Invariant formatting and escaping shared by the renderers.</summary>
 internal static class TextFormat
 {
+    /// <summary>
+    /// Starts every CSV the reports write: without it Excel reads UTF-8 as the machine's code page and garbles every
+    /// character outside ASCII (the en dash of "Acme – Website relaunch").
+    /// </summary>
+    public const char CsvByteOrderMark = '\uFEFF';
+
     public static string Num(decimal? value, string format = "0.00") =>
         value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : string.Empty;
 

@@ -48,7 +48,7 @@ public sealed class DeliveryEntityFactoryTests
             ["start_date"] = "2026-01-05", ["due_date"] = "2026-06-30", ["percent_complete"] = "35",
         }, archived: true));
 
-        Assert.Equal(new Project("7", "PRJ-1", "P", "on_hold", new DateOnly(2026, 1, 5), new DateOnly(2026, 6, 30), 48000m, "EUR", 35m, true), project);
+        Assert.Equal(new Project("7", "PRJ-1", "P", "on_hold", new DateOnly(2026, 1, 5), new DateOnly(2026, 6, 30), 48000m, "EUR", 35m, true, CreatedAt: At.AddDays(-2)), project);
         Assert.False(project.IsActive);
     }
 

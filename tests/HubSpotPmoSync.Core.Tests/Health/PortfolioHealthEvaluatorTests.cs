@@ -79,4 +79,25 @@ public sealed class PortfolioHealthEvaluatorTests
 
         Assert.Equal(HealthTrend.Improving, health.Projects[0].Trend);
     }
+
+    /// <summary>Issue 17: <c>--as-of 1999-01-01</c> listed projects that did not exist yet.</summary>
+    [Fact]
+    public void Evaluate_ProjectCreatedAndStartedAfterAsOf_LeftOut()
+    {
+        var day = DateOnly.FromDateTime(AsOf.UtcDateTime);
+        var model = new HealthPortfolioBuilder()
+            .WithProject(new HealthProjectBuilder().WithId("p-1").WithCode("PRJ-0001").WithCreatedAt(AsOf.AddDays(-30)).WithDates(day.AddDays(10), day.AddDays(60)).Build())
+            .WithProject(new HealthProjectBuilder().WithId("p-2").WithCode("PRJ-0002").WithCreatedAt(AsOf.AddDays(1)).WithDates(day.AddDays(5), day.AddDays(60)).Build())
+            .WithProject(new HealthProjectBuilder().WithId("p-3").WithCode("PRJ-0003").WithCreatedAt(AsOf.AddDays(40)).WithDates(day.AddDays(-20), day.AddDays(60)).Build())
+            .WithProject(new HealthProjectBuilder().WithId("p-4").WithCode("PRJ-0004").WithCreatedAt(AsOf.AddHours(6)).WithDates(day.AddDays(3), day.AddDays(60)).Build())
+            .WithProject(new HealthProjectBuilder().WithId("p-5").WithCode("PRJ-0005").WithCreatedAt(null).WithDates(null, null).Build())
+            .Build();
+
+        var health = PortfolioHealthEvaluator.Evaluate(model, DeliveryData.Empty, HealthRules.Default, AsOf);
+
+        // p-1 was created before (not started yet), p-3 was entered later but had started, p-4 was created later the
+        // same day, p-5 has no date to tell; p-2 was neither created nor started by then.
+        Assert.Equal(["PRJ-0001", "PRJ-0003", "PRJ-0004", "PRJ-0005"], health.Projects.Select(p => p.ProjectCode));
+        Assert.Equal(["PRJ-0005"], PortfolioHealthEvaluator.Evaluate(model, DeliveryData.Empty, HealthRules.Default, new DateTimeOffset(1999, 1, 1, 0, 0, 0, TimeSpan.Zero)).Projects.Select(p => p.ProjectCode));
+    }
 }

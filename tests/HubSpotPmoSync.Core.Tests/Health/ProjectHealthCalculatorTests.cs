@@ -107,6 +107,72 @@ public sealed class ProjectHealthCalculatorTests
         Assert.Equal("Schedule: no data (no plan: no milestones, no start and due date)", schedule.Reason);
     }
 
+    /// <summary>
+    /// Issue 17: a completed project was scored amber and "worsening" for "UAT passed overdue by 10 days". Its open
+    /// milestones are history: the schedule is judged on when it finished against its plan, and the score does not
+    /// move as the as-of date moves on.
+    /// </summary>
+    [Fact]
+    public void Evaluate_CompletedProjectWithOpenOverdueMilestone_JudgedOnFinishAgainstPlanNotOverdue()
+    {
+        var project = new HealthProjectBuilder().WithStatus("completed").WithPercentComplete(100m).WithDates(Today.AddDays(-90), Today.AddDays(-20)).Build();
+        var milestones = new[]
+        {
+            new HealthMilestoneBuilder().WithName("Build complete").PlannedOn(Today.AddDays(-40)).ReachedOn(Today.AddDays(-40)).WithWeight(3m).Build(),
+            new HealthMilestoneBuilder().WithName("Go-live").PlannedOn(Today.AddDays(-20)).ReachedOn(Today.AddDays(-21)).Build(),
+            new HealthMilestoneBuilder().WithName("UAT passed").PlannedOn(Today.AddDays(-10)).WithPercentComplete(25m).Build(),
+        };
+
+        var now = Evaluate(project, Only(HealthFactor.Schedule), milestones);
+        var later = Evaluate(project, Only(HealthFactor.Schedule), milestones, asOf: AsOf.AddDays(30));
+
+        var schedule = now.Factor(HealthFactor.Schedule);
+        Assert.Equal(100m, schedule.SubScore);
+        Assert.Equal(Rag.Green, now.Rag);
+        Assert.Equal("Schedule: completed on plan (due " + Today.AddDays(-20).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) + ", last milestone reached " + Today.AddDays(-21).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) + ")", schedule.Reason);
+        Assert.DoesNotContain("overdue", schedule.Reason, StringComparison.Ordinal);
+        Assert.Equal(now.Score, later.Score);
+        Assert.Equal(schedule.Reason, later.Factor(HealthFactor.Schedule).Reason);
+    }
+
+    [Theory]
+    [InlineData(2, 100, "completed on plan")]
+    [InlineData(12, 80, "completed 12 days late")]
+    [InlineData(30, 0, "completed 30 days late")]
+    public void Evaluate_CompletedProjectFinishedLate_ScheduleLosesPointsAsForOneOverdueItem(int daysLate, int expected, string reasonPart)
+    {
+        var due = Today.AddDays(-60);
+        var project = new HealthProjectBuilder().WithStatus("completed").WithPercentComplete(100m).WithDates(due.AddDays(-90), due).Build();
+        var milestones = new[]
+        {
+            new HealthMilestoneBuilder().WithName("Build complete").PlannedOn(due.AddDays(-30)).ReachedOn(due.AddDays(-30)).Build(),
+            new HealthMilestoneBuilder().WithName("Go-live").PlannedOn(due).ReachedOn(due.AddDays(daysLate)).Build(),
+        };
+
+        var health = Evaluate(project, Only(HealthFactor.Schedule), milestones);
+
+        Assert.Equal(expected, health.Factor(HealthFactor.Schedule).SubScore);
+        Assert.StartsWith("Schedule: " + reasonPart, health.Factor(HealthFactor.Schedule).Reason, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Issue 17: one CPI showed as 12.99 in the table, 12.98 in HubSpot and in the reason, and 12.985 in the JSON. An
+    /// index is rounded once, to two decimals, halves away from zero: 1.28499 is 1.28 everywhere (not 1.285, then
+    /// 1.29), and 1.285 is 1.29 (not 1.28, banker's rounding).
+    /// </summary>
+    [Theory]
+    [InlineData(1284.99, 1000, 1.28)]
+    [InlineData(1285, 1000, 1.29)]
+    public void Evaluate_CpiInTheReason_RoundedOnceToTwoDecimalsHalfAwayFromZero(double earned, double cost, double expected)
+    {
+        var project = TenDayProject().WithBudget(10_000m).WithPercentComplete((decimal)earned / 100m).Build();
+
+        var health = Evaluate(project, Only(HealthFactor.Budget), entries: [new HealthTimeEntryBuilder().Costing((decimal)cost).Build()]);
+
+        Assert.StartsWith(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Budget: CPI {(decimal)expected:0.00}"), health.Factor(HealthFactor.Budget).Reason, StringComparison.Ordinal);
+        Assert.Equal((decimal)expected, HubSpotPmoSync.Core.EarnedValue.EarnedValueIndex.Round(health.EarnedValue.Cpi));
+    }
+
     // ---- budget ----
 
     private static readonly HealthRules CpiOnly = Only(HealthFactor.Budget) with

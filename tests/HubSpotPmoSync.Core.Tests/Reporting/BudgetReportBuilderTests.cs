@@ -147,4 +147,122 @@ public sealed class BudgetReportBuilderTests
         Assert.Equal([("EUR", 2, 4_000m), ("USD", 1, 2_000m)], report.Totals.Select(t => (t.Currency, t.Lines, t.Budget)));
         Assert.Equal(3, report.RagCounts.Values.Sum());
     }
+
+    /// <summary>Issue 17: projects of deals not won showed Sold "—" with no flag, so Sold sat below Budget unexplained.</summary>
+    [Fact]
+    public void Build_ProjectOfADealNotWon_FlaggedDealNotWonWithTheDealInTheDetail()
+    {
+        var model = new HealthPortfolioBuilder()
+            .WithProject(new HealthProjectBuilder().WithId("p-1").WithCode("PRJ-0033").WithBudget(8_000m).Build())
+            .WithProject(new HealthProjectBuilder().WithId("p-2").WithCode("PRJ-0034").WithBudget(8_000m).Build())
+            .WithDeal(new HealthDealBuilder().WithId("d-open").WithAmount(10_000m).Open().Build())
+            .WithDeal(new HealthDealBuilder().WithId("d-won").WithAmount(10_000m).Build())
+            .WithDeal(new HealthDealBuilder().WithId("d-upsell").WithAmount(2_000m).Open().Build())
+            .Link(EntityKind.Deal, "d-open", EntityKind.Project, "p-1")
+            .Link(EntityKind.Deal, "d-won", EntityKind.Project, "p-2")
+            .Link(EntityKind.Deal, "d-upsell", EntityKind.Project, "p-2")
+            .Build();
+
+        var lines = Build(model).Lines.ToDictionary(l => l.ProjectCode!);
+
+        Assert.Null(lines["PRJ-0033"].Sold);
+        Assert.Equal([BudgetFlag.DealNotWon], lines["PRJ-0033"].Flags);
+        Assert.Equal("deal d-open is not won (stage appointmentscheduled): nothing sold yet", lines["PRJ-0033"].Detail);
+        Assert.Equal(10_000m, lines["PRJ-0034"].Sold);
+        Assert.DoesNotContain(BudgetFlag.DealNotWon, lines["PRJ-0034"].Flags);
+        Assert.Equal("deal-not-won", BudgetFlag.DealNotWon.Code());
+    }
+
+    /// <summary>
+    /// Issue 17: Total VAC was not Total Budget − Total EAC, because a project without an EAC counted in Budget only.
+    /// Such a project is forecast at the budgeted rate (EAC = AC + BAC − EV), so every line and every total keeps
+    /// VAC = Budget − EAC, and the totals stay the sums of the lines.
+    /// </summary>
+    [Fact]
+    public void Build_ProjectWithoutCpi_ForecastAtBudgetRate_VacIsBudgetMinusEacInLinesAndTotals()
+    {
+        var model = new HealthPortfolioBuilder()
+            .WithProject(new HealthProjectBuilder().WithId("p-1").WithCode("A").WithBudget(10_000m).WithPercentComplete(50m).Build())
+            .WithProject(new HealthProjectBuilder().WithId("p-2").WithCode("B").WithBudget(6_000m).Build())
+            .WithProject(new HealthProjectBuilder().WithId("p-3").WithCode("C").WithBudget(4_000m).Build())
+            .WithProject(new HealthProjectBuilder().WithId("p-4").WithCode("D").WithBudget(null).Build())
+            .Build();
+        var data = new DeliveryData(
+            [new HealthTimeEntryBuilder().ForProject("A").Costing(4_000m).Build(), new HealthTimeEntryBuilder().ForProject("C").Costing(500m).Build()], [], []);
+
+        var report = Build(model, data);
+
+        var lines = report.Lines.ToDictionary(l => l.ProjectCode!);
+        Assert.Equal((8_000m, EacBasis.Cpi), (lines["A"].Eac!.Value, lines["A"].EacBasis));
+        Assert.Equal((6_000m, 0m, EacBasis.BudgetRate), (lines["B"].Eac!.Value, lines["B"].Vac!.Value, lines["B"].EacBasis));
+        Assert.Equal((4_500m, -500m, EacBasis.BudgetRate), (lines["C"].Eac!.Value, lines["C"].Vac!.Value, lines["C"].EacBasis));
+        Assert.Equal((null, null, EacBasis.None), (lines["D"].Eac, lines["D"].Vac, lines["D"].EacBasis));
+        var total = Assert.Single(report.Totals);
+        Assert.Equal(total.Budget - total.Eac, total.Vac);
+        Assert.Equal((20_000m, 18_500m, 1_500m), (total.Budget, total.Eac, total.Vac));
+        Assert.Equal((2, 1), (total.LinesEacAtBudgetRate, total.LinesWithoutEac));
+    }
+
+    /// <summary>
+    /// Issue 17: the rows were not sorted by risk. Projects come red, amber, unknown, green; within a RAG the lowest
+    /// score first, then the largest overrun (lowest VAC), then by code; won deals without a project after them.
+    /// </summary>
+    [Fact]
+    public void Build_Lines_SortedByRiskThenWonDealsWithoutProject()
+    {
+        var start = new DateOnly(2026, 3, 1);
+        HealthProjectBuilder Project(string id, string code) =>
+            new HealthProjectBuilder().WithId(id).WithCode(code).WithBudget(10_000m).WithDates(start, start.AddDays(29)).WithUpdatedAt(AsOf);
+        var model = new HealthPortfolioBuilder()
+            .WithProject(Project("p-1", "PRJ-0001").WithPercentComplete(70m).Build())
+            .WithProject(Project("p-2", "PRJ-0002").WithPercentComplete(20m).Build())
+            .WithProject(Project("p-3", "PRJ-0003").WithPercentComplete(45m).Build())
+            .WithProject(Project("p-4", "PRJ-0004").WithBudget(null).WithDates(null, null).Build())
+            .WithProject(Project("p-5", "PRJ-0005").WithPercentComplete(70m).Build())
+            .WithProject(Project("p-6", "PRJ-0006").WithPercentComplete(10m).Build())
+            .WithDeal(new HealthDealBuilder().WithId("d-9").WithAmount(1_000m).Build())
+            .Build();
+        var data = new DeliveryData(
+        [
+            new HealthTimeEntryBuilder().ForProject("PRJ-0001").On(new DateOnly(2026, 3, 19)).Costing(6_500m).Build(),
+            new HealthTimeEntryBuilder().ForProject("PRJ-0002").On(new DateOnly(2026, 3, 19)).Costing(6_000m).Build(),
+            new HealthTimeEntryBuilder().ForProject("PRJ-0003").On(new DateOnly(2026, 3, 19)).Costing(5_000m).Build(),
+            new HealthTimeEntryBuilder().ForProject("PRJ-0005").On(new DateOnly(2026, 3, 19)).Costing(7_500m).Build(),
+            new HealthTimeEntryBuilder().ForProject("PRJ-0006").On(new DateOnly(2026, 3, 19)).Costing(6_000m).Build(),
+        ],
+            [],
+            []);
+
+        var report = Build(model, data);
+
+        var shown = report.Lines.Select(l => (l.ProjectCode ?? l.DealIds[0], l.Rag)).ToList();
+        var projects = report.Lines.Where(l => l.Kind == BudgetLineKind.Project).ToList();
+        Assert.Equal(projects.OrderByDescending(l => l.Rag!.Value.Severity()).Select(l => l.Rag), projects.Select(l => l.Rag));
+        for (var i = 1; i < projects.Count; i++)
+        {
+            var (a, b) = (projects[i - 1], projects[i]);
+            Assert.True(a.Rag != b.Rag || a.Score < b.Score || (a.Score == b.Score && (a.Vac ?? decimal.MaxValue) <= (b.Vac ?? decimal.MaxValue)), $"{a.ProjectCode} before {b.ProjectCode}: {string.Join(", ", shown)}");
+        }
+
+        Assert.Equal(Rag.Red, projects[0].Rag);
+        Assert.Equal(Rag.Green, projects[^1].Rag);
+        Assert.Contains(projects, l => l.Rag == Rag.Unknown);
+        Assert.Equal(BudgetLineKind.WonDealWithoutProject, report.Lines[^1].Kind);
+        Assert.NotEqual(projects.Select(l => l.ProjectCode).Order(StringComparer.Ordinal), projects.Select(l => l.ProjectCode));
+    }
+
+    /// <summary>Issue 17: <c>budget report --as-of 1999-01-01</c> listed projects that did not exist yet.</summary>
+    [Fact]
+    public void Build_AsOfBeforeTheProjectsExisted_NoProjectLine()
+    {
+        var model = new HealthPortfolioBuilder()
+            .WithProject(new HealthProjectBuilder().WithId("p-1").WithCreatedAt(AsOf.AddDays(-3)).Build())
+            .Build();
+
+        var report = BudgetReportBuilder.Build(model, PortfolioHealthEvaluator.Evaluate(model, DeliveryData.Empty, HealthRules.Default, new DateTimeOffset(1999, 1, 1, 0, 0, 0, TimeSpan.Zero)));
+
+        Assert.Empty(report.Lines);
+        Assert.Empty(report.Totals);
+        Assert.Single(Build(model).Lines);
+    }
 }

@@ -17,6 +17,7 @@ public sealed class HealthProjectBuilder
     private bool _archived;
     private DateTimeOffset? _budgetSetAt = new(2026, 2, 20, 9, 0, 0, TimeSpan.Zero);
     private DateTimeOffset? _updatedAt;
+    private DateTimeOffset? _createdAt;
 
     public HealthProjectBuilder WithId(string id)
     {
@@ -86,5 +87,11 @@ public sealed class HealthProjectBuilder
         return this;
     }
 
-    public Project Build() => new(_id, _code, _name, _status, _start, _due, _budget, _currency, _percent, _archived, _budgetSetAt, _updatedAt);
+    public HealthProjectBuilder WithCreatedAt(DateTimeOffset? at)
+    {
+        _createdAt = at;
+        return this;
+    }
+
+    public Project Build() => new(_id, _code, _name, _status, _start, _due, _budget, _currency, _percent, _archived, _budgetSetAt, _updatedAt, _createdAt);
 }

@@ -29,7 +29,13 @@ public sealed class DemoCsvImportTests : IDisposable
         Assert.Equal(0, result.Rejected);
         Assert.True(result.Read > 2_000);
         Assert.Equal(result.Read, result.Imported);
-        Assert.Equal(40, _context.Store.Load().TimeEntries.Select(t => t.ProjectCode).Distinct().Count());
+        // Time is booked on the 31 projects that have started; the 9 planned ones (PRJ-0014, won and starting later,
+        // and PRJ-0033…0040, whose deals are still open) have none.
+        var booked = _context.Store.Load().TimeEntries.Select(t => t.ProjectCode).Distinct().Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(31, booked.Count);
+        Assert.All(booked, code => Assert.Contains(code, DemoCodes));
+        Assert.DoesNotContain("PRJ-0014", booked);
+        Assert.DoesNotContain("PRJ-0033", booked);
     }
 
     [Fact]
