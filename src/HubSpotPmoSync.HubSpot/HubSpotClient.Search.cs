@@ -2,16 +2,15 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using HubSpotPmoSync.Core.Crm;
 using HubSpotPmoSync.HubSpot.Dtos;
-using HubSpotPmoSync.HubSpot.Http;
 using HubSpotPmoSync.HubSpot.RateLimiting;
 
 namespace HubSpotPmoSync.HubSpot;
 
+/// <summary>The incremental reads: search windows that stay under HubSpot's 10,000-result cap.</summary>
 internal sealed partial class HubSpotClient
 {
     internal const string ObjectIdProperty = "hs_object_id";
 
-    private static readonly HubSpotCall SearchCall = new("POST /crm/v3/objects/{objectType}/search", HubSpotBudget.Search, Idempotent: true);
 
     /// <summary>
     /// Every record modified in the window, each exactly once, ascending by last-modified time.
@@ -192,10 +191,8 @@ internal sealed partial class HubSpotClient
             pageSize,
             offset == 0 ? null : Text(offset));
         return SendAsync(
-            HttpMethod.Post,
-            $"crm/v3/objects/{Segment(objectType)}/search",
-            SearchCall,
-            Json(body, HubSpotJsonContext.Default.SearchRequestDto),
+            Call("POST", "/crm/objects/{version}/{objectType}/search", HubSpotBudget.Search, idempotent: true),
+            (c, ct) => _api.Search.SearchAsync(V, objectType, body, c, ct),
             HubSpotJsonContext.Default.SearchResponseDto,
             cancellationToken);
     }

@@ -26,6 +26,14 @@ public sealed class HubSpotOptions
     [Required(ErrorMessage = "HubSpot:AccessToken is required.")]
     public string AccessToken { get; set; } = string.Empty;
 
+    /// <summary>
+    /// Gets or sets the HubSpot API family every call goes to: <c>2026-03</c> or <c>2026-09</c> (the date-versioned paths,
+    /// <c>/crm/objects/2026-03/…</c>) or <c>legacy</c> (<c>/crm/v3</c> and <c>/crm/v4</c>, which HubSpot stops supporting:
+    /// v4 on 2027-03-30, v3 in September 2027). <c>2026-03</c> is supported until about 2027-09.
+    /// </summary>
+    /// <value>The default value is <c>2026-03</c>.</value>
+    public string ApiVersion { get; set; } = HubSpotApiVersions.Default;
+
     /// <summary>Gets or sets the portal's subscription, which sizes the client-side rate limits.</summary>
     /// <value>The default value is <see cref="HubSpotTier.Pro"/>.</value>
     public HubSpotTier Tier { get; set; } = HubSpotTier.Pro;
@@ -129,7 +137,7 @@ public sealed class HubSpotOptions
         var text = new StringBuilder("HubSpotOptions { ");
         text.Append(CultureInfo.InvariantCulture, $"BaseAddress = {BaseAddress}, ");
         text.Append("AccessToken = ").Append(string.IsNullOrEmpty(AccessToken) ? "(not set)" : "***").Append(", ");
-        text.Append(CultureInfo.InvariantCulture, $"Tier = {Tier}, DailyQuotaShare = {DailyQuotaShare}, ");
+        text.Append(CultureInfo.InvariantCulture, $"ApiVersion = {ApiVersion}, Tier = {Tier}, DailyQuotaShare = {DailyQuotaShare}, ");
         text.Append(CultureInfo.InvariantCulture, $"BurstLimit = {BurstLimit}, SearchLimitPerSecond = {SearchLimitPerSecond}, ");
         text.Append(CultureInfo.InvariantCulture, $"AssociationsBurstLimit = {AssociationsBurstLimit}, DailyLimit = {DailyLimit}, ");
         text.Append(CultureInfo.InvariantCulture, $"MaxConcurrency = {MaxConcurrency}, TotalTimeout = {TotalTimeout}, ");

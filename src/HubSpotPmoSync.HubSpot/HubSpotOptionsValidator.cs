@@ -79,6 +79,13 @@ internal sealed class HubSpotOptionsCrossValidator : IValidateOptions<HubSpotOpt
             }
         }
 
+        if (!HubSpotApiVersions.IsKnown(options.ApiVersion))
+        {
+            // Neither the value nor its case is guessed at: a typo must not silently pick another family.
+            failures.Add(
+                $"HubSpot:ApiVersion '{options.ApiVersion}' is not a known API version: use {string.Join(", ", HubSpotApiVersions.All.SkipLast(1))} or {HubSpotApiVersions.All[^1]}.");
+        }
+
         if (!Enum.IsDefined(options.Tier))
         {
             failures.Add("HubSpot:Tier must be one of free, pro, enterprise, addon or unlimited.");

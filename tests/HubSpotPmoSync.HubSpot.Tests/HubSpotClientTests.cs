@@ -43,7 +43,7 @@ public sealed class HubSpotClientTests
 
         Assert.Equal(["1", "2", "3", "4"], records.Select(r => r.Id));
         Assert.Equal(3, stub.Count);
-        Assert.Equal("/crm/v3/objects/deals?limit=100&archived=false&properties=dealname%2Camount", stub.Requests[0].PathAndQuery);
+        Assert.Equal("/crm/objects/2026-03/deals?limit=100&archived=false&properties=dealname%2Camount", stub.Requests[0].PathAndQuery);
         Assert.EndsWith("&after=3", stub.Requests[1].PathAndQuery, StringComparison.Ordinal);
         Assert.EndsWith("&after=4", stub.Requests[2].PathAndQuery, StringComparison.Ordinal);
         Assert.All(stub.Requests, r => Assert.Equal($"Bearer {HubSpotTestHost.Token}", r.Authorization));
@@ -57,7 +57,7 @@ public sealed class HubSpotClientTests
         var records = await Collect(host.Source.ListAsync("2-123", [], new CrmListOptions(Archived: true, StartAfter: "77", PageSize: 500), CancellationToken.None));
 
         Assert.Empty(records);
-        Assert.Equal("/crm/v3/objects/2-123?limit=100&archived=true&after=77", stub.Requests.Single().PathAndQuery);
+        Assert.Equal("/crm/objects/2026-03/2-123?limit=100&archived=true&after=77", stub.Requests.Single().PathAndQuery);
     }
 
     [Fact]
@@ -164,7 +164,7 @@ public sealed class HubSpotClientTests
         var links = await host.Source.ReadAssociationsAsync("deals", "companies", ["1", "2", "1"], CancellationToken.None);
 
         Assert.Equal(2, stub.Count);
-        Assert.Equal("/crm/v4/associations/deals/companies/batch/read", stub.Requests[0].PathAndQuery);
+        Assert.Equal("/crm/associations/2026-03/deals/companies/batch/read", stub.Requests[0].PathAndQuery);
         Assert.Equal("""{"inputs":[{"id":"1","after":"abc"}]}""", stub.Requests[1].Body);
         Assert.Equal(["1→501", "2→502", "1→503"], links.Select(l => $"{l.FromId}→{l.ToId}"));
         Assert.Equal([new AssociationKind("HUBSPOT_DEFINED", 5, "Primary"), new AssociationKind("HUBSPOT_DEFINED", 341, null)], links[0].Kinds);
@@ -408,7 +408,7 @@ public sealed class HubSpotClientTests
             CancellationToken.None);
 
         Assert.Equal(
-            ["/crm/v4/associations/projects/deals/batch/associate/default", "/crm/v4/associations/projects/deals/batch/create"],
+            ["/crm/associations/2026-03/projects/deals/batch/associate/default", "/crm/associations/2026-03/projects/deals/batch/create"],
             stub.Requests.Select(r => r.PathAndQuery));
         Assert.Equal("""{"inputs":[{"from":{"id":"1"},"to":{"id":"10"}}]}""", stub.Requests[0].Body);
         Assert.Equal(
@@ -446,7 +446,7 @@ public sealed class HubSpotClientTests
 
         var pipeline = Assert.Single(await host.Source.GetPipelinesAsync("deals", CancellationToken.None));
 
-        Assert.Equal("/crm/v3/pipelines/deals", stub.Requests.Single().PathAndQuery);
+        Assert.Equal("/crm/pipelines/2026-03/deals", stub.Requests.Single().PathAndQuery);
         Assert.Equal(["appointmentscheduled", "closedwon"], pipeline.Stages.Select(s => s.Id));
         Assert.Equal(new CrmPipelineStage("closedwon", "Won", 6, true, 1.0m), pipeline.Stages[1]);
         Assert.Equal(0.2m, pipeline.Stages[0].Probability);
@@ -477,7 +477,7 @@ public sealed class HubSpotClientTests
 
         Assert.Equal("health_status", Assert.Single(archived).Name);
         var request = Assert.Single(stub.Requests);
-        Assert.Equal("/crm/v3/properties/2-123?archived=true", request.PathAndQuery);
+        Assert.Equal("/crm/properties/2026-03/2-123?archived=true", request.PathAndQuery);
     }
 
     [Fact]
@@ -494,7 +494,7 @@ public sealed class HubSpotClientTests
         Assert.Equal("2-3465404", created.ObjectTypeId);
         Assert.Equal("p1234_projects", created.FullyQualifiedName);
         Assert.Equal(["0-3"], created.AssociatedObjects);
-        Assert.Equal("/crm-object-schemas/v3/schemas", stub.Requests.Single().PathAndQuery);
+        Assert.Equal("/crm-object-schemas/2026-03/schemas", stub.Requests.Single().PathAndQuery);
     }
 
     [Fact]
@@ -507,7 +507,7 @@ public sealed class HubSpotClientTests
 
         var usage = host.Usage.Snapshot();
         Assert.Equal(3, usage.TotalCalls);
-        Assert.Equal(new Dictionary<string, long> { ["500"] = 1, ["200"] = 2 }, usage.Calls["GET /crm/v3/properties/{objectType}"]);
+        Assert.Equal(new Dictionary<string, long> { ["500"] = 1, ["200"] = 2 }, usage.Calls["GET /crm/properties/2026-03/{objectType}"]);
         Assert.Equal(0, usage.WriteCalls);
     }
 }

@@ -1,4 +1,5 @@
 using HubSpotPmoSync.Core.Crm;
+using HubSpotPmoSync.HubSpot.Diagnostics;
 using HubSpotPmoSync.HubSpot.RateLimiting;
 using HubSpotPmoSync.Testing;
 using HubSpotPmoSync.Testing.Http;
@@ -43,7 +44,9 @@ internal sealed class HubSpotTestHost : IDisposable
         services.AddHubSpotClient(new ConfigurationBuilder().AddInMemoryCollection(config).Build());
         if (primary is not null)
         {
-            services.AddHttpClient<HubSpotClient>().ConfigurePrimaryHttpMessageHandler(() => primary);
+            // Every Refit interface sends through the one named client; the diagnostics through their own.
+            services.AddHttpClient(HubSpotServiceCollectionExtensions.ClientName).ConfigurePrimaryHttpMessageHandler(() => primary);
+            services.AddHttpClient(HubSpotServiceCollectionExtensions.DiagnosticsClientName).ConfigurePrimaryHttpMessageHandler(() => primary);
         }
 
         _provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
@@ -58,6 +61,10 @@ internal sealed class HubSpotTestHost : IDisposable
     public ICrmWriter Writer => _provider.GetRequiredService<ICrmWriter>();
 
     public ICrmUsage Usage => _provider.GetRequiredService<ICrmUsage>();
+
+    public IHubSpotDiagnostics Diagnostics => _provider.GetRequiredService<IHubSpotDiagnostics>();
+
+    internal HubSpotClient Client => _provider.GetRequiredService<HubSpotClient>();
 
     public HubSpotRateLimiter Limiter => _provider.GetRequiredService<HubSpotRateLimiter>();
 

@@ -33,7 +33,7 @@ public sealed class CrmQuotaExceededException : CrmException
 }
 
 /// <summary>The CRM refused the credentials (401/403). The message names the setting, never its value.</summary>
-public sealed class CrmAuthenticationException : CrmException
+public class CrmAuthenticationException : CrmException
 {
     public CrmAuthenticationException() { }
 
@@ -44,4 +44,26 @@ public sealed class CrmAuthenticationException : CrmException
     /// <summary>For refusals other than a 401, e.g. a 403 for missing scopes.</summary>
     public CrmAuthenticationException(string message, int statusCode, string? category, Exception? inner = null)
         : base(message, statusCode, category, inner) { }
+}
+
+/// <summary>
+/// HubSpot refused a call because the token lacks scopes (403 <c>MISSING_SCOPES</c>). Never retried: the operator must
+/// add the scopes to the service key or app. The message names the scopes and the call, never the token.
+/// </summary>
+public sealed class CrmMissingScopesException : CrmAuthenticationException
+{
+    /// <summary>HubSpot's error category for a missing scope.</summary>
+    public const string MissingScopesCategory = "MISSING_SCOPES";
+
+    public CrmMissingScopesException() : this("HubSpot refused the call: the token lacks scopes.", []) { }
+
+    public CrmMissingScopesException(string message) : this(message, []) { }
+
+    public CrmMissingScopesException(string message, Exception? inner) : base(message, 403, MissingScopesCategory, inner) => RequiredScopes = [];
+
+    public CrmMissingScopesException(string message, IReadOnlyList<string> requiredScopes, Exception? inner = null)
+        : base(message, 403, MissingScopesCategory, inner) => RequiredScopes = requiredScopes;
+
+    /// <summary>The scopes HubSpot says the call needs (<c>requiredGranularScopes</c>), in its order; empty when it named none.</summary>
+    public IReadOnlyList<string> RequiredScopes { get; }
 }

@@ -5,8 +5,11 @@ using Microsoft.AspNetCore.Http;
 
 namespace HubSpotPmoSync.Emulator.Api;
 
-/// <summary>Static description of an API route: its template (for stats), its rate-limit budget and whether it writes.</summary>
-internal sealed record RouteInfo(string Method, string Template, LimitKind Limit, bool IsWrite)
+/// <summary>
+/// Static description of an API route: its template (for stats), its rate-limit budget, whether it writes, and its
+/// family: <see cref="Version"/> is null for the legacy paths, else the date version (<c>2026-03</c>, <c>2026-09</c>).
+/// </summary>
+internal sealed record RouteInfo(string Method, string Template, LimitKind Limit, bool IsWrite, string? Version = null)
 {
     public string StatsKey => $"{Method} {Template}";
 }

@@ -259,6 +259,7 @@ internal sealed class AssociationsApi(EmulatorRuntime rt)
         return Store.Write(() =>
         {
             var (from, to) = Pair(req);
+            var started = Store.Clock.NowMs;
             var pairs = new List<(long, long)>();
             foreach (var input in inputs)
             {
@@ -281,7 +282,7 @@ internal sealed class AssociationsApi(EmulatorRuntime rt)
                 }
             }
 
-            return Reply.NoContent();
+            return Done(req, started);
         });
     }
 
@@ -291,6 +292,7 @@ internal sealed class AssociationsApi(EmulatorRuntime rt)
         return Store.Write(() =>
         {
             var (from, to) = Pair(req);
+            var started = Store.Clock.NowMs;
             var work = inputs.Select(i =>
             {
                 var fromText = JsonIn.String(JsonIn.Object(JsonIn.Prop(i, "from") ?? throw ApiException.Validation("Invalid input JSON: each input needs 'from'."), "from"), "id", required: true)!;
@@ -305,7 +307,7 @@ internal sealed class AssociationsApi(EmulatorRuntime rt)
                 }
             }
 
-            return Reply.NoContent();
+            return Done(req, started);
         });
     }
 
@@ -409,6 +411,18 @@ internal sealed class AssociationsApi(EmulatorRuntime rt)
         Store.DropAssocType(def);
         return Reply.NoContent();
     });
+
+    /// <summary>The answer of a batch archive: v4 answers 204; the dated family 200 with a <c>BatchResponseVoid</c>.</summary>
+    private Reply Done(ApiRequest req, long started) => req.Route.Version is null
+        ? Reply.NoContent()
+        : Reply.Json(200, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("status", "COMPLETE");
+            w.WriteString("startedAt", JsonOut.Iso(started));
+            w.WriteString("completedAt", JsonOut.Iso(Store.Clock.NowMs));
+            w.WriteEndObject();
+        });
 
     private (ObjectTypeDef From, ObjectTypeDef To) Pair(ApiRequest req) =>
         (Store.ResolveType(req.RouteValue("fromType")), Store.ResolveType(req.RouteValue("toType")));

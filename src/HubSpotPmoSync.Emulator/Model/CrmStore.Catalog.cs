@@ -152,6 +152,7 @@ internal sealed partial class CrmStore
         Prop(projects, "hs_description", "Description", "string", "textarea");
         Prop(projects, "hs_pipeline", "Pipeline", "enumeration", "select");
         Prop(projects, "hs_pipeline_stage", "Stage", "enumeration", "select");
+        Prop(projects, "hs_target_due_date", "Target due date", "date", "date");
         OwnerProp(projects);
         var projectPipeline = NewPipeline("default", "Projects Pipeline", 0);
         (string Id, string Label, bool Closed)[] projectStages =

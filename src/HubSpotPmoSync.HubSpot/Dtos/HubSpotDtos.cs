@@ -168,3 +168,14 @@ internal sealed record SchemaCreateDto(
     List<string> SearchableProperties,
     List<PropertyCreateDto> Properties,
     List<string> AssociatedObjects);
+
+internal sealed record PropertyBatchCreateRequestDto(List<PropertyCreateDto> Inputs);
+
+/// <summary>An empty JSON object, <c>{}</c> (the custom-schema scope probe's body).</summary>
+internal sealed record EmptyRequestDto;
+
+internal sealed record AssociationLabelListResponseDto(List<AssociationTypeDto>? Results);
+
+internal sealed record DailyUsageDto(string? Name, long? UsageLimit, long? CurrentUsage, DateTimeOffset? CollectedAt, string? FetchStatus, DateTimeOffset? ResetsAt);
+
+internal sealed record DailyUsageResponseDto(List<DailyUsageDto>? Results);

@@ -35,6 +35,10 @@ namespace HubSpotPmoSync.HubSpot.Dtos;
 [JsonSerializable(typeof(SchemaDto))]
 [JsonSerializable(typeof(SchemaListResponseDto))]
 [JsonSerializable(typeof(SchemaCreateDto))]
+[JsonSerializable(typeof(PropertyBatchCreateRequestDto))]
+[JsonSerializable(typeof(EmptyRequestDto))]
+[JsonSerializable(typeof(AssociationLabelListResponseDto))]
+[JsonSerializable(typeof(DailyUsageResponseDto))]
 internal sealed partial class HubSpotJsonContext : JsonSerializerContext
 {
 }

@@ -14,7 +14,10 @@ namespace HubSpotPmoSync.HubSpot.Http;
 /// </param>
 internal sealed record HubSpotCall(string Route, HubSpotBudget Budget, bool Idempotent)
 {
-    public static readonly HttpRequestOptionsKey<HubSpotCall> Key = new("HubSpotPmoSync.HubSpotCall");
+    /// <summary>The request option the call travels under (Refit's <c>[Property]</c> key on every interface method).</summary>
+    public const string KeyName = "HubSpotPmoSync.HubSpotCall";
+
+    public static readonly HttpRequestOptionsKey<HubSpotCall> Key = new(KeyName);
 
     public static HubSpotCall Of(HttpRequestMessage request) =>
         request.Options.TryGetValue(Key, out var call)

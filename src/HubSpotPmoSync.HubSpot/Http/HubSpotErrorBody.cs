@@ -3,7 +3,11 @@ using System.Text.Json;
 namespace HubSpotPmoSync.HubSpot.Http;
 
 /// <summary>One entry of an error body's <c>errors[]</c>: its message, code and the properties its context names.</summary>
-internal sealed record HubSpotErrorDetail(string? Message, string? Code, IReadOnlyList<string> PropertyNames);
+internal sealed record HubSpotErrorDetail(string? Message, string? Code, IReadOnlyList<string> PropertyNames)
+{
+    /// <summary>The scopes this entry's <c>context.requiredGranularScopes</c> names (a 403 <c>MISSING_SCOPES</c>).</summary>
+    public IReadOnlyList<string> RequiredScopes { get; init; } = [];
+}
 
 /// <summary>The fields of HubSpot's error body the client acts on; parsed leniently (any field may be absent).</summary>
 internal sealed record HubSpotErrorBody(string? Message, string? Category, string? CorrelationId, string? PolicyName, string? SubCategory)
@@ -19,6 +23,31 @@ internal sealed record HubSpotErrorBody(string? Message, string? Category, strin
 
     /// <summary>The entries of the body's <c>errors[]</c> (empty when absent).</summary>
     public IReadOnlyList<HubSpotErrorDetail> Errors { get; init; } = [];
+
+    /// <summary>The scopes of the top-level <c>context.requiredGranularScopes</c>, when the body has one.</summary>
+    public IReadOnlyList<string> ContextScopes { get; init; } = [];
+
+    /// <summary>
+    /// Every scope the answer says the call needs (a 403 <c>MISSING_SCOPES</c>): <c>errors[].context.requiredGranularScopes</c>
+    /// then the top-level <c>context.requiredGranularScopes</c>, each once, in order.
+    /// </summary>
+    public IReadOnlyList<string> RequiredScopes => Errors.SelectMany(e => e.RequiredScopes).Concat(ContextScopes).Distinct(StringComparer.Ordinal).ToList();
+
+    /// <summary>
+    /// HubSpot's message with the details of <c>errors[]</c> that it does not already contain: a 2026-09 write-validation
+    /// 400 often says "Property values were not valid" on top and which rule failed below.
+    /// </summary>
+    public string? FullMessage
+    {
+        get
+        {
+            var details = Errors.Select(e => e.Message).OfType<string>()
+                .Where(m => m.Length > 0 && (Message is null || !Message.Contains(m, StringComparison.Ordinal)))
+                .Distinct(StringComparer.Ordinal)
+                .ToList();
+            return details.Count == 0 ? Message : Message is null ? string.Join(" | ", details) : $"{Message}: {string.Join(" | ", details)}";
+        }
+    }
 
     /// <summary>
     /// The properties this error refuses outright (a property that does not exist, or is read-only), each with its
@@ -72,6 +101,7 @@ internal sealed record HubSpotErrorBody(string? Message, string? Category, strin
 
             string? message = null, category = null, correlationId = null, policyName = null, subCategory = null;
             List<HubSpotErrorDetail>? errors = null;
+            List<string>? contextScopes = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var name = reader.GetString();
@@ -79,6 +109,10 @@ internal sealed record HubSpotErrorBody(string? Message, string? Category, strin
                 if (name == "errors" && reader.TokenType == JsonTokenType.StartArray)
                 {
                     errors = ReadDetails(ref reader);
+                }
+                else if (name == "context" && reader.TokenType == JsonTokenType.StartObject)
+                {
+                    contextScopes = ReadContext(ref reader).GetValueOrDefault("requiredGranularScopes");
                 }
                 else if (reader.TokenType == JsonTokenType.String)
                 {
@@ -99,7 +133,7 @@ internal sealed record HubSpotErrorBody(string? Message, string? Category, strin
                 }
             }
 
-            return new HubSpotErrorBody(message, category, correlationId, policyName, subCategory) { Errors = errors ?? [] };
+            return new HubSpotErrorBody(message, category, correlationId, policyName, subCategory) { Errors = errors ?? [], ContextScopes = contextScopes ?? [] };
         }
         catch (JsonException)
         {
@@ -121,6 +155,7 @@ internal sealed record HubSpotErrorBody(string? Message, string? Category, strin
 
             string? message = null, code = null;
             var names = new List<string>();
+            var scopes = new List<string>();
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var field = reader.GetString();
@@ -131,29 +166,9 @@ internal sealed record HubSpotErrorBody(string? Message, string? Category, strin
                 }
                 else if (field == "context" && reader.TokenType == JsonTokenType.StartObject)
                 {
-                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                    {
-                        var key = reader.GetString();
-                        reader.Read();
-                        if (key == "propertyName" && reader.TokenType == JsonTokenType.StartArray)
-                        {
-                            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                            {
-                                if (reader.TokenType == JsonTokenType.String)
-                                {
-                                    names.Add(reader.GetString()!);
-                                }
-                                else
-                                {
-                                    reader.Skip();
-                                }
-                            }
-                        }
-                        else
-                        {
-                            reader.Skip();
-                        }
-                    }
+                    var context = ReadContext(ref reader);
+                    names.AddRange(context.GetValueOrDefault("propertyName") ?? []);
+                    scopes.AddRange(context.GetValueOrDefault("requiredGranularScopes") ?? []);
                 }
                 else
                 {
@@ -161,10 +176,48 @@ internal sealed record HubSpotErrorBody(string? Message, string? Category, strin
                 }
             }
 
-            details.Add(new HubSpotErrorDetail(message, code, names));
+            details.Add(new HubSpotErrorDetail(message, code, names) { RequiredScopes = scopes });
         }
 
         return details;
+    }
+
+    /// <summary>Reads a <c>context</c> object (the reader on its start): the string arrays (or single strings) of each key.</summary>
+    private static Dictionary<string, List<string>> ReadContext(ref Utf8JsonReader reader)
+    {
+        var context = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var key = reader.GetString()!;
+            reader.Read();
+            var values = new List<string>();
+            if (reader.TokenType == JsonTokenType.StartArray)
+            {
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    if (reader.TokenType == JsonTokenType.String)
+                    {
+                        values.Add(reader.GetString()!);
+                    }
+                    else
+                    {
+                        reader.Skip();
+                    }
+                }
+            }
+            else if (reader.TokenType == JsonTokenType.String)
+            {
+                values.Add(reader.GetString()!);
+            }
+            else
+            {
+                reader.Skip();
+            }
+
+            context[key] = values;
+        }
+
+        return context;
     }
 
     /// <summary>The rate-limit policy of a 429: the body's <c>policyName</c>, or SECONDLY recognised by its message.</summary>

@@ -124,6 +124,12 @@ internal static class CommandLine
             await env.Error.WriteLineAsync($"error: {e.Message}");
             return ExitCodes.RuntimeFailure;
         }
+        catch (CrmMissingScopesException e)
+        {
+            // The operator's fix, like a bad setting: grant the scope.
+            await env.Error.WriteLineAsync($"error: {e.Message} — add the scope to the service key's or app's scopes in HubSpot ('hubspot-pmo-sync doctor' checks them all)");
+            return ExitCodes.BadInput;
+        }
         catch (CrmAuthenticationException e)
         {
             await env.Error.WriteLineAsync($"error: {e.Message}");

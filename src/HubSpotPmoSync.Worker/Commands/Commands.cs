@@ -9,6 +9,7 @@ internal static class CommandsCatalog
     public static IEnumerable<Command> All(CommandEnvironment env)
     {
         yield return DemoCommand.Create(env);
+        yield return DoctorCommand.Create(env);
         yield return RunCommand.Create(env);
         yield return SyncCommand.Create(env);
         yield return SchemaCommand.Create(env);

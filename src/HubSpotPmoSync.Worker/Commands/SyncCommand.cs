@@ -1,5 +1,6 @@
 using System.CommandLine;
 using HubSpotPmoSync.Core.Crm;
+using HubSpotPmoSync.HubSpot.Diagnostics;
 using HubSpotPmoSync.Worker.Cli;
 using HubSpotPmoSync.Worker.Cycle;
 using HubSpotPmoSync.Worker.Hosting;
@@ -31,7 +32,13 @@ internal static class SyncCommand
             var mappings = host.Services.GetRequiredService<MappingProvider>().Mappings;
             await host.StartAsync(cancellationToken);
 
-            // "Validated at start": a mapping that does not fit the portal stops here, before the store is opened.
+            // "Validated at start": a mapping that does not fit the portal, or a token that may not write what the cycle
+            // writes, stops here, before the store is opened.
+            if (request.Push && !request.DryRun)
+            {
+                await PortalScopeCheck.EnsureWriteScopesAsync(mappings, host.Services.GetRequiredService<IHubSpotDiagnostics>(), cancellationToken);
+            }
+
             if (!parse.GetValue(skipPortalCheck))
             {
                 await PortalMappingCheck.EnsureFitsAsync(mappings, host.Services.GetRequiredService<ICrmSource>(), cancellationToken);

@@ -132,8 +132,8 @@ public sealed class HubSpotPipelineTests
         Assert.Equal(4, times.Count);
         Assert.True(times[3] - times[2] > TimeSpan.Zero, "backoff between attempts");
         var usage = host.Usage.Snapshot();
-        Assert.Equal(3, usage.Calls["GET /crm/v3/properties/{objectType}"]["503"]);
-        Assert.Equal(1, usage.Calls["GET /crm/v3/properties/{objectType}"]["200"]);
+        Assert.Equal(3, usage.Calls["GET /crm/properties/2026-03/{objectType}"]["503"]);
+        Assert.Equal(1, usage.Calls["GET /crm/properties/2026-03/{objectType}"]["200"]);
     }
 
     [Fact]
@@ -169,7 +169,7 @@ public sealed class HubSpotPipelineTests
         await host.DriveAsync(() => GetProperties(host));
 
         Assert.Equal(2, times.Count);
-        Assert.Equal(1, host.Usage.Snapshot().Calls["GET /crm/v3/properties/{objectType}"]["reset"]);
+        Assert.Equal(1, host.Usage.Snapshot().Calls["GET /crm/properties/2026-03/{objectType}"]["reset"]);
     }
 
     [Fact]
@@ -181,7 +181,7 @@ public sealed class HubSpotPipelineTests
         await host.DriveAsync(() => GetProperties(host));
 
         Assert.Equal(2, times.Count);
-        Assert.Equal(1, host.Usage.Snapshot().Calls["GET /crm/v3/properties/{objectType}"]["truncated"]);
+        Assert.Equal(1, host.Usage.Snapshot().Calls["GET /crm/properties/2026-03/{objectType}"]["truncated"]);
     }
 
     [Fact]
@@ -205,7 +205,7 @@ public sealed class HubSpotPipelineTests
         Assert.Contains("HubSpot:TotalTimeout", error.Message, StringComparison.Ordinal);
         Assert.InRange(time.GetUtcNow() - started, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(30));
         Assert.InRange(stub.Count, 2, 3); // attempts at 0 s, ~8 s, ~16 s; the total timeout cuts the last one at 20 s
-        Assert.True(host.Usage.Snapshot().Calls["GET /crm/v3/properties/{objectType}"]["timeout"] >= 1);
+        Assert.True(host.Usage.Snapshot().Calls["GET /crm/properties/2026-03/{objectType}"]["timeout"] >= 1);
     }
 
     [Fact]

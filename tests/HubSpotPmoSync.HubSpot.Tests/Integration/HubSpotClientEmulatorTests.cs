@@ -1,6 +1,7 @@
 using System.Globalization;
 using HubSpotPmoSync.Core.Crm;
 using HubSpotPmoSync.Emulator;
+using HubSpotPmoSync.HubSpot.Api;
 using HubSpotPmoSync.Testing.Http;
 
 namespace HubSpotPmoSync.HubSpot.Tests.Integration;
@@ -13,8 +14,16 @@ public sealed class HubSpotClientEmulatorTests
     private static async Task<HubSpotEmulator> StartEmulatorAsync(string seed, string? faults = null) =>
         await HubSpotEmulator.StartAsync(new EmulatorOptions { Token = HubSpotTestHost.Token, Seed = seed, Faults = faults });
 
-    private static HubSpotTestHost CreateSut(HubSpotEmulator emulator, IDictionary<string, string?>? settings = null, TimeProvider? time = null) =>
-        new(primary: null, settings, time, emulator.BaseAddress);
+    /// <summary>The API family these tests run on.</summary>
+    private const string ApiVersion = HubSpotApiVersions.Legacy;
+
+    private static readonly HubSpotApiFamily Family = HubSpotApiFamily.Of(ApiVersion);
+
+    private static HubSpotTestHost CreateSut(HubSpotEmulator emulator, IDictionary<string, string?>? settings = null, TimeProvider? time = null)
+    {
+        var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) { ["HubSpot:ApiVersion"] = ApiVersion };
+        return new(primary: null, all, time, emulator.BaseAddress);
+    }
 
     private static async Task<List<CrmRecord>> Collect(IAsyncEnumerable<CrmPage> pages)
     {
@@ -40,7 +49,7 @@ public sealed class HubSpotClientEmulatorTests
 
         var expected = emulator.Control.ExportState().Objects["deals"].Where(r => !r.Archived).Select(r => r.Id).Order().ToList();
         Assert.Equal(expected, deals.Select(d => d.Id).Order().ToList());
-        Assert.Equal(10, Calls(host, "GET /crm/v3/objects/{objectType}"));
+        Assert.Equal(10, Calls(host, Family.Route("GET", "/crm/objects/{version}/{objectType}")));
         Assert.All(deals, d => Assert.NotNull(d.Get("dealname")));
     }
 
@@ -55,7 +64,7 @@ public sealed class HubSpotClientEmulatorTests
 
         Assert.Equal(ids, result.Records.Select(r => r.Id));
         Assert.Empty(result.MissingIds);
-        Assert.Equal(3, Calls(host, "POST /crm/v3/objects/{objectType}/batch/read"));
+        Assert.Equal(3, Calls(host, Family.Route("POST", "/crm/objects/{version}/{objectType}/batch/read")));
     }
 
     [Fact]
@@ -97,7 +106,7 @@ public sealed class HubSpotClientEmulatorTests
         Assert.True(expected.Count > 500, $"expected > 500 links, the emulator holds {expected.Count}");
         Assert.Equal(expected, links.Select(l => l.ToId).Order().ToList());
         Assert.All(links, l => Assert.NotEmpty(l.Kinds));
-        Assert.True(Calls(host, "POST /crm/v4/associations/{fromObjectType}/{toObjectType}/batch/read") >= 2, "the per-input paging was followed");
+        Assert.True(Calls(host, Family.Route("POST", "/crm/associations/{version}/{fromObjectType}/{toObjectType}/batch/read")) >= 2, "the per-input paging was followed");
     }
 
     [Fact]
@@ -138,7 +147,7 @@ public sealed class HubSpotClientEmulatorTests
         Assert.Equal(401, error.StatusCode);
         Assert.DoesNotContain(wrongToken, error.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain(host.Logs.AllText, line => line.Contains(wrongToken, StringComparison.Ordinal));
-        Assert.Equal(1, Calls(host, "GET /crm/v3/objects/{objectType}"));
+        Assert.Equal(1, Calls(host, Family.Route("GET", "/crm/objects/{version}/{objectType}")));
     }
 
     [Fact]

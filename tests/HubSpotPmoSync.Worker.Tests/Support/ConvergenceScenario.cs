@@ -45,7 +45,7 @@ internal sealed class ConvergenceScenario : IAsyncDisposable
     private readonly Dictionary<string, string?> _overrides;
     private Task _comparing = Task.CompletedTask;
 
-    private ConvergenceScenario(EmulatorFixture emulator, string? faults, ITestOutputHelper log)
+    private ConvergenceScenario(EmulatorFixture emulator, string? faults, ITestOutputHelper log, string? apiVersion)
     {
         _emulator = emulator;
         _faults = faults;
@@ -55,6 +55,10 @@ internal sealed class ConvergenceScenario : IAsyncDisposable
         _overrides["Sync:SettleWindow"] = SettleWindow.ToString("c", CultureInfo.InvariantCulture);
         _overrides["Sync:Overlap"] = "00:00:00";
         _overrides["Sync:SweepArchivedEveryRun"] = "true";
+        if (apiVersion is not null)
+        {
+            _overrides["HubSpot:ApiVersion"] = apiVersion;
+        }
 
         // Under injected faults: a 50 ms first back-off for 5xx and dropped connections (HubSpot's default is 1 s);
         // an injected 429 carries Retry-After: 1 and is waited for.
@@ -69,10 +73,11 @@ internal sealed class ConvergenceScenario : IAsyncDisposable
     /// Seeds, runs the first sync and <paramref name="rounds"/> rounds, and fails the test at the first sync after
     /// which the store differs from HubSpot.
     /// </summary>
-    public static async Task<ConvergenceOutcome> RunAsync(ITestOutputHelper log, string? faults, int rounds, int churnSeed)
+    /// <param name="apiVersion"><c>HubSpot:ApiVersion</c> of every command (null: the default).</param>
+    public static async Task<ConvergenceOutcome> RunAsync(ITestOutputHelper log, string? faults, int rounds, int churnSeed, string? apiVersion = null)
     {
         var emulator = await EmulatorFixture.StartAsync(o => o.Seed = "scale:20000");
-        await using var scenario = new ConvergenceScenario(emulator, faults, log);
+        await using var scenario = new ConvergenceScenario(emulator, faults, log, apiVersion);
         return await scenario.RunAsync(rounds, churnSeed);
     }
 

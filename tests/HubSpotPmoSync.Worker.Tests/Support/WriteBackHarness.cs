@@ -31,6 +31,12 @@ internal sealed class WriteBackHarness : IAsyncDisposable
     /// <summary>A mappings file written by the test (null: the product's config/mappings.json).</summary>
     public string? MappingsPath { get; set; }
 
+    /// <summary>Where the commands send HubSpot calls instead of the emulator itself (e.g. a proxy in front of it).</summary>
+    public Uri? BaseAddress { get; set; }
+
+    /// <summary>Further settings every command gets (e.g. <c>HubSpot:ApiVersion</c>).</summary>
+    public Dictionary<string, string?> Settings { get; } = new(StringComparer.Ordinal);
+
     public static async Task<WriteBackHarness> StartAsync(string seed, string? faults = null)
     {
         var emulator = await EmulatorFixture.StartAsync(o =>
@@ -47,7 +53,7 @@ internal sealed class WriteBackHarness : IAsyncDisposable
     {
         var overrides = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
-            ["HubSpot:BaseAddress"] = Emulator.BaseAddress.ToString(),
+            ["HubSpot:BaseAddress"] = (BaseAddress ?? Emulator.BaseAddress).ToString(),
             ["HubSpot:AccessToken"] = "emulator-token",
             ["HubSpot:Tier"] = "unlimited",
             ["Storage:DatabasePath"] = DatabasePath,
@@ -55,6 +61,11 @@ internal sealed class WriteBackHarness : IAsyncDisposable
         if (MappingsPath is not null)
         {
             overrides["Sync:MappingsPath"] = MappingsPath;
+        }
+
+        foreach (var (key, value) in Settings)
+        {
+            overrides[key] = value;
         }
 
         return overrides;
