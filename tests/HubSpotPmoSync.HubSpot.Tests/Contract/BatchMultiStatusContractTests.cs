@@ -7,6 +7,7 @@ namespace HubSpotPmoSync.HubSpot.Tests.Contract;
 /// and <c>errors[]</c> naming the others in their <c>context</c>. The good inputs succeed, each failed one carries
 /// HubSpot's category and message, and a 207 is an answer, not a failure to retry.
 /// </summary>
+[Collection(ContractCollection.Name)]
 public sealed class BatchMultiStatusContractTests
 {
     private static readonly string[] DealName = ["dealname"];

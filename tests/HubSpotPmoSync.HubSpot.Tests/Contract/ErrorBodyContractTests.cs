@@ -7,6 +7,7 @@ namespace HubSpotPmoSync.HubSpot.Tests.Contract;
 /// field may be absent, so the client parses leniently). Whatever the shape, HubSpot's message and correlation id
 /// reach the exception or the outcome, and a refusal is not retried.
 /// </summary>
+[Collection(ContractCollection.Name)]
 public sealed class ErrorBodyContractTests
 {
     [Fact]

@@ -7,6 +7,7 @@ namespace HubSpotPmoSync.HubSpot.Tests.Contract;
 /// <c>errors[0].context.requiredGranularScopes</c>, not in the top-level message. The client raises
 /// <see cref="CrmMissingScopesException"/> (an authentication exception) naming them, and does not retry.
 /// </summary>
+[Collection(ContractCollection.Name)]
 public sealed class MissingScopesContractTests
 {
     [Fact]

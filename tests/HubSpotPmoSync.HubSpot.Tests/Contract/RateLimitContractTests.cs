@@ -9,6 +9,7 @@ namespace HubSpotPmoSync.HubSpot.Tests.Contract;
 /// are retried after the right wait (WireMock scenarios answer 429, then 200), DAILY never. The client's clock is
 /// fake: the waits are read from the retry log lines and the clock, never from the wall.
 /// </summary>
+[Collection(ContractCollection.Name)]
 public sealed class RateLimitContractTests
 {
     private static readonly string[] NoProperties = [];

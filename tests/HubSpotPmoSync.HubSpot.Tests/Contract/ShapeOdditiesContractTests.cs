@@ -5,6 +5,7 @@ namespace HubSpotPmoSync.HubSpot.Tests.Contract;
 /// <summary>
 /// HubSpot's shape oddities as they come over the wire (API-FACTS §5, §8): what the client must make of each.
 /// </summary>
+[Collection(ContractCollection.Name)]
 public sealed class ShapeOdditiesContractTests
 {
     /// <summary>

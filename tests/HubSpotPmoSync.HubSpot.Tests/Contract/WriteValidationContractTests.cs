@@ -8,6 +8,7 @@ namespace HubSpotPmoSync.HubSpot.Tests.Contract;
 /// with HubSpot's message — the outbox dead-letters it from that outcome — while the rest of its batch is written,
 /// and nothing is ever sent again as if the refusal were transient. WireMock's request log shows what was sent.
 /// </summary>
+[Collection(ContractCollection.Name)]
 public sealed class WriteValidationContractTests
 {
     private const string RefusalMessage = "Closed lost reason is required when Deal stage is Closed lost.";
