@@ -1,6 +1,5 @@
 using System.CommandLine;
 using HubSpotPmoSync.Core.Crm;
-using HubSpotPmoSync.HubSpot.Diagnostics;
 using HubSpotPmoSync.Worker.Cli;
 using HubSpotPmoSync.Worker.Cycle;
 using HubSpotPmoSync.Worker.Hosting;
@@ -32,13 +31,8 @@ internal static class SyncCommand
             var mappings = host.Services.GetRequiredService<MappingProvider>().Mappings;
             await host.StartAsync(cancellationToken);
 
-            // "Validated at start": a mapping that does not fit the portal, or a token that may not write what the cycle
-            // writes, stops here, before the store is opened.
-            if (request.Push && !request.DryRun)
-            {
-                await PortalScopeCheck.EnsureWriteScopesAsync(mappings, host.Services.GetRequiredService<IHubSpotDiagnostics>(), cancellationToken);
-            }
-
+            // "Validated at start": a mapping that does not fit the portal stops here, before the store is opened. (A token
+            // that may not write what the cycle writes stops it before its first write: WriteScopeGate.)
             if (!parse.GetValue(skipPortalCheck))
             {
                 await PortalMappingCheck.EnsureFitsAsync(mappings, host.Services.GetRequiredService<ICrmSource>(), cancellationToken);
