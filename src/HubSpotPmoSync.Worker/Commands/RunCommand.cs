@@ -1,5 +1,4 @@
 using System.CommandLine;
-using HubSpotPmoSync.HubSpot.Diagnostics;
 using HubSpotPmoSync.Worker.Cli;
 using HubSpotPmoSync.Worker.Cycle;
 using HubSpotPmoSync.Worker.Hosting;
@@ -42,8 +41,7 @@ internal static class RunCommand
         await host.StartAsync(cancellationToken);
 
         // A token that may not write what the cycles write stops the worker here (exit 2 naming the scope), not in every push.
-        await PortalScopeCheck.EnsureWriteScopesAsync(
-            services.GetRequiredService<MappingProvider>().Mappings, services.GetRequiredService<IHubSpotDiagnostics>(), cancellationToken);
+        await services.GetRequiredService<WriteScopeGate>().EnsureAsync(cancellationToken);
         var schedule = services.GetRequiredService<IOptions<SyncScheduleOptions>>().Value;
         Log.Scheduled(services.GetRequiredService<ILoggerFactory>().CreateLogger("HubSpotPmoSync.Worker.Run"), schedule.IncrementalEvery, schedule.ReconcileCron);
 

@@ -49,6 +49,7 @@ internal static class ConfigurationCheck
         (SyncOptions.SectionName, typeof(SyncOptions)),
         (HealthOptions.SectionName, typeof(HealthOptions)),
         (SyncScheduleOptions.SectionName, typeof(SyncScheduleOptions)),
+        (ImportOptions.SectionName, typeof(ImportOptions)),
         (TimeEntryImportOptions.SectionName, typeof(TimeEntryImportOptions)),
         (MilestoneImportOptions.SectionName, typeof(MilestoneImportOptions)),
     ];

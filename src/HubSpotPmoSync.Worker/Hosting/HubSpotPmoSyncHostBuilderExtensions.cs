@@ -20,6 +20,7 @@ internal static class HubSpotPmoSyncHostBuilderExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddHubSpotClient(configuration);
+        DecorateWriterWithScopeGate(services);
         services.AddSqliteStorage(configuration);
         services.AddSqliteWriteBack();
         services.AddSqliteDeliveryData();
@@ -49,6 +50,27 @@ internal static class HubSpotPmoSyncHostBuilderExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SyncScheduleOptions>, SyncScheduleOptionsValidator>());
         return builder;
+    }
+
+    /// <summary>
+    /// Puts <see cref="WriteScopeGate"/> in front of the adapter's <see cref="ICrmWriter"/>: the first record write of the
+    /// process proves the token's write scopes, so a missing one stops the command before anything is written.
+    /// </summary>
+    private static void DecorateWriterWithScopeGate(IServiceCollection services)
+    {
+        var adapter = services.LastOrDefault(d => d.ServiceType == typeof(ICrmWriter))
+            ?? throw new InvalidOperationException("AddHubSpotClient registered no ICrmWriter.");
+        services.Remove(adapter);
+        services.TryAddSingleton<WriteScopeGate>();
+        services.Add(ServiceDescriptor.Describe(
+            typeof(ICrmWriter),
+            sp => new ScopeCheckedCrmWriter(Resolve(adapter, sp), sp.GetRequiredService<WriteScopeGate>()),
+            adapter.Lifetime));
+
+        static ICrmWriter Resolve(ServiceDescriptor descriptor, IServiceProvider sp) => (ICrmWriter)(
+            descriptor.ImplementationInstance
+            ?? descriptor.ImplementationFactory?.Invoke(sp)
+            ?? ActivatorUtilities.CreateInstance(sp, descriptor.ImplementationType!));
     }
 
     /// <summary>Lists every problem of the <c>Sync</c> section, each naming its key.</summary>
