@@ -9,7 +9,7 @@ namespace HubSpotPmoSync.Storage.DeliveryData;
 /// <see cref="IDeliveryDataStore"/> on the product's SQLite file (migration 0004). Every write is one
 /// transaction: the batch record and all its rows, or nothing.
 /// </summary>
-public sealed class SqliteDeliveryDataStore(SqliteDatabase database) : IDeliveryDataStore
+public sealed partial class SqliteDeliveryDataStore(SqliteDatabase database) : IDeliveryDataStore
 {
     private const string DateFormat = "yyyy-MM-dd";
     private const string InstantFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";

@@ -3,6 +3,7 @@ using HubSpotPmoSync.Worker.Cli;
 using HubSpotPmoSync.Worker.Cycle;
 using HubSpotPmoSync.Worker.Hosting;
 using HubSpotPmoSync.Worker.Scheduling;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -25,8 +26,18 @@ internal static class RunCommand
         return command;
     }
 
-    /// <summary>The worker's host: the composition root plus the Quartz schedule (tests build it too).</summary>
-    internal static IHost BuildHost(CommandEnvironment env) => WorkerHost.CreateBuilder(env, longRunning: true).Build();
+    /// <summary>
+    /// The worker's host (tests build it too): the composition root, the Quartz schedule, and the HTTP host on
+    /// <c>Http:Urls</c> with its endpoint groups (the portfolio page).
+    /// </summary>
+    internal static IHost BuildHost(CommandEnvironment env)
+    {
+        var builder = WorkerHost.CreateWebBuilder(env).AddHttpHost();
+        var app = builder.Build();
+        app.UseHttpHost();
+        app.MapPortfolioPage();
+        return app;
+    }
 
     private static async Task<int> RunAsync(CommandEnvironment env, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using HubSpotPmoSync.Worker.Cli;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -24,7 +25,28 @@ internal static class WorkerHost
             ContentRootPath = Directory.GetCurrentDirectory(),
             ApplicationName = "HubSpotPmoSync",
         });
+        Configure(builder, env, longRunning);
+        return builder;
+    }
 
+    /// <summary>
+    /// The <c>run</c> worker's host: the same configuration, services and schedule as <see cref="CreateBuilder"/>, in a
+    /// web application host so that Kestrel serves HTTP beside the Quartz jobs and stops with them.
+    /// </summary>
+    public static WebApplicationBuilder CreateWebBuilder(CommandEnvironment env)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ContentRootPath = Directory.GetCurrentDirectory(),
+            ApplicationName = "HubSpotPmoSync",
+        });
+        Configure(builder, env, longRunning: true);
+        return builder;
+    }
+
+    private static void Configure(IHostApplicationBuilder builder, CommandEnvironment env, bool longRunning)
+    {
         if (env.ConfigurationOverrides is { Count: > 0 } overrides)
         {
             builder.Configuration.AddInMemoryCollection(overrides);
@@ -63,8 +85,6 @@ internal static class WorkerHost
             // Only the long-running worker (run) schedules cycles.
             builder.AddSyncSchedule();
         }
-
-        return builder;
     }
 
     /// <summary>Resolves a configured relative path against the current folder first, then the program's folder.</summary>
