@@ -17,8 +17,11 @@ internal static class PortfolioHtml
     public const string BudgetPath = "/budget";
     public const string StatusPath = "/status";
 
-    /// <summary>The content security policy every page is served with (also in a meta tag of each page).</summary>
-    public const string ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+    /// <summary>The content security policy in each page's meta tag (a saved page keeps it).</summary>
+    public const string ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'";
+
+    /// <summary>The policy every answer carries as a header: the page's, and no framing (which only a header can say).</summary>
+    public const string ContentSecurityPolicyHeader = ContentSecurityPolicy + "; frame-ancestors 'none'";
 
     public static string ProjectPath(string code) => "/projects/" + Uri.EscapeDataString(code);
 
@@ -66,7 +69,7 @@ internal static class PortfolioHtml
 
         sb.Append("<section class=\"stats\" aria-label=\"Figures\">\n");
         Stat(sb, Num(row.Score, "0.0"), "score (0–100)", null);
-        Stat(sb, TrendText(row.Trend), "trend", null);
+        Stat(sb, TrendText(row.Trend)[..1], "trend: " + row.Trend.Name(), row.Trend == HealthTrend.Worsening ? "neg" : null);
         Stat(sb, Num(row.Cpi, "0.00"), "CPI (cost)", IndexClass(row.Cpi));
         Stat(sb, Num(row.Spi, "0.00"), "SPI (schedule)", IndexClass(row.Spi));
         Stat(sb, Money(row.Eac), "EAC " + row.Currency, OverClass(row));
@@ -82,10 +85,10 @@ internal static class PortfolioHtml
         sb.Append("<div class=\"table-wrap\"><table class=\"factors\">\n<thead><tr><th>Factor</th><th class=\"num\">Sub-score</th><th class=\"num\">Weight</th><th class=\"num\">Points lost</th><th>Reason</th></tr></thead>\n<tbody>\n");
         foreach (var f in row.Factors.OrderByDescending(f => f.PointsLost).ThenBy(f => f.Factor))
         {
-            sb.Append("<tr class=\"factor\"><td>").Append(E(Capital(f.Factor.Name()))).Append("</td>")
-                .Append("<td class=\"num\">").Append(f.HasData ? E(Num(Core.Reporting.Money.RoundPercent(f.SubScore), "0.0")) : "no data").Append("</td>")
-                .Append("<td class=\"num\">").Append(E(Num(f.EffectiveWeight * 100m, "0")) + " %").Append("</td>")
-                .Append("<td class=\"num\">").Append(E(Num(f.PointsLost, "0.0"))).Append("</td>")
+            sb.Append("<tr class=\"factor\"><td class=\"factor-name\">").Append(E(Capital(f.Factor.Name()))).Append("</td>")
+                .Append("<td class=\"num\" data-label=\"sub-score\">").Append(f.HasData ? E(Num(Core.Reporting.Money.RoundPercent(f.SubScore), "0.0")) : "no data").Append("</td>")
+                .Append("<td class=\"num\" data-label=\"weight\">").Append(E(Num(f.EffectiveWeight * 100m, "0")) + " %").Append("</td>")
+                .Append("<td class=\"num\" data-label=\"points lost\">").Append(E(Num(f.PointsLost, "0.0"))).Append("</td>")
                 .Append("<td class=\"reason\">").Append(E(f.Reason)).Append("</td></tr>\n");
         }
 
@@ -237,7 +240,7 @@ internal static class PortfolioHtml
         }
 
         parts.Add($"{state.DeadLetters} dead letter{(state.DeadLetters == 1 ? "" : "s")}");
-        sb.Append(E(string.Join(" · ", parts))).Append("</p>\n");
+        sb.Append(string.Join(" · ", parts.Select(E))).Append("</p>\n");
     }
 
     private static void FilterForm(StringBuilder sb, HealthReport report, IReadOnlyDictionary<string, IReadOnlyList<string>> owners, PortfolioQuery query, int shown)
@@ -572,7 +575,9 @@ internal static class PortfolioHtml
         }
         @media (max-width: 640px) {
           main { padding: 12px 12px 24px; }
-          .stat { min-width: 0; flex: 1 1 72px; padding: 4px 8px; }
+          .stats { display: grid; grid-template-columns: repeat(auto-fill, minmax(68px, 1fr)); gap: 6px; }
+          .stat { min-width: 0; padding: 4px 8px; }
+          .stat span { display: block; overflow-wrap: anywhere; }
           .stat b { font-size: 17px; }
           .filters label { flex: 1 1 40%; }
           .filters select { min-width: 0; width: 100%; }
@@ -586,6 +591,13 @@ internal static class PortfolioHtml
           table.health td.c-reason { display: block; text-align: left; }
           table.health td.c-reason::before { display: block; }
           th.c-owner, td.c-owner, th.c-spi, td.c-spi { display: flex; }
+          table.factors thead { display: none; }
+          table.factors, table.factors tbody, table.factors tr { display: block; }
+          table.factors tr { padding: 8px 12px; border-bottom: 1px solid var(--line); }
+          table.factors td { display: inline-block; border: 0; padding: 0 12px 0 0; }
+          table.factors td::before { content: attr(data-label) " "; color: var(--muted); }
+          table.factors td.factor-name { font-weight: 600; }
+          table.factors td.reason { display: block; padding-top: 2px; }
         }
 
         """;

@@ -61,7 +61,7 @@ internal static class PortfolioPageEndpoints
     {
         var headers = context.Response.Headers;
         headers.CacheControl = "no-store";
-        headers.ContentSecurityPolicy = PortfolioHtml.ContentSecurityPolicy;
+        headers.ContentSecurityPolicy = PortfolioHtml.ContentSecurityPolicyHeader;
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "no-referrer";
