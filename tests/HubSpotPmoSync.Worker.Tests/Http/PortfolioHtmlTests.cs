@@ -147,6 +147,8 @@ public sealed partial class PortfolioHtmlTests
         Assert.Contains("<nav><a href=\"/\">Portfolio</a><a href=\"/budget\" aria-current=\"page\">Budget</a>", html, StringComparison.Ordinal);
         Assert.Contains("class=\"chart chart-rag\"", html, StringComparison.Ordinal);
         Assert.Equal(1, Regex.Count(html, "<body>"));
+        Assert.Equal(1, Regex.Count(html, "http-equiv=\"Content-Security-Policy\""));
+        Assert.Contains("content=\"" + PortfolioHtml.ContentSecurityPolicy + "\"", html, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -21,7 +21,8 @@ internal static class HeadlessChromium
     /// <summary>Takes a screenshot of the window into <paramref name="pngPath"/>; returns the PNG's width and height.</summary>
     public static async Task<(int Width, int Height)> ScreenshotAsync(Uri url, int width, int height, string pngPath)
     {
-        await RunAsync(width, height, "--screenshot=" + pngPath, url);
+        // Every compositor stage runs before the capture, so a long table is painted whole, not tile by tile.
+        await RunAsync(width, height, "--screenshot=" + pngPath, url, "--run-all-compositor-stages-before-draw");
         var header = new byte[24];
         await using (var png = File.OpenRead(pngPath))
         {
@@ -33,7 +34,7 @@ internal static class HeadlessChromium
         return (BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(16)), BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(20)));
     }
 
-    private static async Task<(string Stdout, string Stderr)> RunAsync(int width, int height, string mode, Uri url)
+    private static async Task<(string Stdout, string Stderr)> RunAsync(int width, int height, string mode, Uri url, params string[] extra)
     {
         if (!File.Exists(ChromiumPath))
         {
@@ -44,12 +45,13 @@ internal static class HeadlessChromium
         try
         {
             var start = new ProcessStartInfo(ChromiumPath) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var arg in new[]
-            {
+            string[] args =
+            [
                 "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--hide-scrollbars", "--user-data-dir=" + profile.FullName,
-                "--enable-logging=stderr", "--v=0", $"--window-size={width},{height}", mode, url.AbsoluteUri,
-            })
+                "--enable-logging=stderr", "--v=0", $"--window-size={width},{height}", .. extra, mode, url.AbsoluteUri,
+            ];
+            foreach (var arg in args)
             {
                 start.ArgumentList.Add(arg);
             }

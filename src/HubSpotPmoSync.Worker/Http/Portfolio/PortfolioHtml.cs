@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using System.Text.RegularExpressions;
 using HubSpotPmoSync.Core.Health;
 using HubSpotPmoSync.Core.Reporting;
 using HubSpotPmoSync.Core.Sync;
@@ -11,7 +12,7 @@ namespace HubSpotPmoSync.Worker.Http.Portfolio;
 /// The portfolio pages as server-rendered HTML: inline CSS and inline SVG, no script, no font, image or link to load
 /// (a content security policy forbids it). Every text that comes from data is HTML-encoded. Pure: returns the text.
 /// </summary>
-internal static class PortfolioHtml
+internal static partial class PortfolioHtml
 {
     public const string PortfolioPath = "/";
     public const string BudgetPath = "/budget";
@@ -183,7 +184,9 @@ internal static class PortfolioHtml
     public static string Budget(BudgetReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var html = BudgetReportRenderer.Html(report);
+        // The report's own policy gives way to the site's (the same, plus the inline icon that keeps the browser
+        // from asking for /favicon.ico).
+        var html = MetaPolicy().Replace(BudgetReportRenderer.Html(report), MetaPolicyTag, 1);
         var head = "<link rel=\"icon\" href=\"data:,\">\n<style>\n" + TopBarCss + """
             body { margin: 0; }
             body > :not(header.top) { margin-left: 24px; margin-right: 24px; }
@@ -198,6 +201,11 @@ internal static class PortfolioHtml
         TopBar(bar, BudgetPath, report.AsOf);
         return Insert(Insert(html, "</head>", head, before: true), "<body>\n", bar.ToString(), before: false);
     }
+
+    private const string MetaPolicyTag = "<meta http-equiv=\"Content-Security-Policy\" content=\"" + ContentSecurityPolicy + "\">";
+
+    [GeneratedRegex("<meta http-equiv=\"Content-Security-Policy\" content=\"[^\"]*\">")]
+    private static partial Regex MetaPolicy();
 
     private static string Insert(string html, string marker, string text, bool before)
     {
@@ -412,7 +420,7 @@ internal static class PortfolioHtml
     private static void Open(StringBuilder sb, string title, string? current, DateTimeOffset asOf)
     {
         sb.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-            .Append("<meta http-equiv=\"Content-Security-Policy\" content=\"").Append(ContentSecurityPolicy).Append("\">\n")
+            .Append(MetaPolicyTag).Append('\n')
             .Append("<link rel=\"icon\" href=\"data:,\">\n")
             .Append("<title>").Append(E(title)).Append(" · HubSpotPmoSync</title>\n<style>\n").Append(TopBarCss).Append(Css).Append("</style>\n</head>\n<body>\n");
         TopBar(sb, current, asOf);
@@ -576,8 +584,8 @@ internal static class PortfolioHtml
         @media (max-width: 640px) {
           main { padding: 12px 12px 24px; }
           .stats { display: grid; grid-template-columns: repeat(auto-fill, minmax(68px, 1fr)); gap: 6px; }
-          .stat { min-width: 0; padding: 4px 8px; }
-          .stat span { display: block; overflow-wrap: anywhere; }
+          .stat { min-width: 0; padding: 4px 6px; }
+          .stat span { display: block; font-size: 11px; }
           .stat b { font-size: 17px; }
           .filters label { flex: 1 1 40%; }
           .filters select { min-width: 0; width: 100%; }
