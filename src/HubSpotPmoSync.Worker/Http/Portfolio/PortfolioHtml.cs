@@ -68,7 +68,7 @@ internal static partial class PortfolioHtml
         sb.Append("<p class=\"sub\">").Append(E(row.Client.Length == 0 ? "no client linked" : row.Client)).Append(" · status ").Append(E(row.Status))
             .Append(" · owner ").Append(E(owners.Count == 0 ? "—" : string.Join(", ", owners))).Append("</p>\n");
 
-        sb.Append("<section class=\"stats\" aria-label=\"Figures\">\n");
+        sb.Append("<section class=\"stats figures\" aria-label=\"Figures\">\n");
         Stat(sb, Num(row.Score, "0.0"), "score (0–100)", null);
         Stat(sb, TrendText(row.Trend)[..1], "trend: " + row.Trend.Name(), row.Trend == HealthTrend.Worsening ? "neg" : null);
         Stat(sb, Num(row.Cpi, "0.00"), "CPI (cost)", IndexClass(row.Cpi));
@@ -584,6 +584,7 @@ internal static partial class PortfolioHtml
         @media (max-width: 640px) {
           main { padding: 12px 12px 24px; }
           .stats { display: grid; grid-template-columns: repeat(auto-fill, minmax(68px, 1fr)); gap: 6px; }
+          .stats.figures { grid-template-columns: repeat(auto-fill, minmax(104px, 1fr)); }
           .stat { min-width: 0; padding: 4px 6px; }
           .stat span { display: block; font-size: 11px; }
           .stat b { font-size: 17px; }
