@@ -49,7 +49,16 @@ internal static class RunCommand
         _ = services.GetRequiredService<MappingProvider>().Mappings;
         _ = services.GetRequiredService<HealthRulesProvider>().Rules;
 
-        await host.StartAsync(cancellationToken);
+        try
+        {
+            await host.StartAsync(cancellationToken);
+        }
+        catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            // Kestrel binds last, and Quartz starts its jobs only once the host has started: no cycle has run.
+            throw new UserInputException($"Http:Urls: {e.Message.TrimEnd('.')} (another program listens there): choose another port.");
+        }
+
         var schedule = services.GetRequiredService<IOptions<SyncScheduleOptions>>().Value;
         Log.Scheduled(services.GetRequiredService<ILoggerFactory>().CreateLogger("HubSpotPmoSync.Worker.Run"), schedule.IncrementalEvery, schedule.ReconcileCron);
 

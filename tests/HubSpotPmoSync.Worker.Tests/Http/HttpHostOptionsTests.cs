@@ -100,5 +100,29 @@ public sealed class HttpHostOptionsTests : IDisposable
         Assert.False(File.Exists(database));
     }
 
+    [Fact]
+    public async Task Run_PortInUse_Exits2NamingHttpUrlsAndThePort_BeforeAnyCycle()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var database = Path.Combine(_dir.FullName, "run.db");
+        var overrides = new Dictionary<string, string?>
+        {
+            ["HubSpot:BaseAddress"] = "http://127.0.0.1:9/",
+            ["HubSpot:AccessToken"] = "test-token",
+            ["Storage:DatabasePath"] = database,
+            ["Http:Urls"] = $"http://127.0.0.1:{port}",
+        };
+
+        var (code, _, error) = await InProcess.RunAsync(overrides, "run");
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("Http:Urls", error, StringComparison.Ordinal);
+        Assert.Contains($"127.0.0.1:{port}", error, StringComparison.Ordinal);
+        Assert.Contains("address already in use", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(database));
+    }
+
     public void Dispose() => _dir.Delete(recursive: true);
 }
