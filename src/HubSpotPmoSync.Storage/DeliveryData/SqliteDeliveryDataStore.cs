@@ -9,7 +9,7 @@ namespace HubSpotPmoSync.Storage.DeliveryData;
 /// <see cref="IDeliveryDataStore"/> on the product's SQLite file (migrations 0004 and 0010). Every write is one
 /// transaction: the batch record, all its rows and what they replaced (for undo), or nothing.
 /// </summary>
-public sealed class SqliteDeliveryDataStore(SqliteDatabase database) : IDeliveryDataStore
+public sealed partial class SqliteDeliveryDataStore(SqliteDatabase database) : IDeliveryDataStore
 {
     private const string DateFormat = "yyyy-MM-dd";
     private const string InstantFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";

@@ -3,6 +3,7 @@ using HubSpotPmoSync.Worker.Cli;
 using HubSpotPmoSync.Worker.Cycle;
 using HubSpotPmoSync.Worker.Hosting;
 using HubSpotPmoSync.Worker.Scheduling;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -25,8 +26,18 @@ internal static class RunCommand
         return command;
     }
 
-    /// <summary>The worker's host: the composition root plus the Quartz schedule (tests build it too).</summary>
-    internal static IHost BuildHost(CommandEnvironment env) => WorkerHost.CreateBuilder(env, longRunning: true).Build();
+    /// <summary>
+    /// The worker's host (tests build it too): the composition root, the Quartz schedule, and the HTTP host on
+    /// <c>Http:Urls</c> with its endpoint groups (the portfolio page).
+    /// </summary>
+    internal static IHost BuildHost(CommandEnvironment env)
+    {
+        var builder = WorkerHost.CreateWebBuilder(env).AddHttpHost();
+        var app = builder.Build();
+        app.UseHttpHost();
+        app.MapPortfolioPage();
+        return app;
+    }
 
     private static async Task<int> RunAsync(CommandEnvironment env, CancellationToken cancellationToken)
     {
@@ -38,10 +49,19 @@ internal static class RunCommand
         _ = services.GetRequiredService<MappingProvider>().Mappings;
         _ = services.GetRequiredService<HealthRulesProvider>().Rules;
 
-        await host.StartAsync(cancellationToken);
+        try
+        {
+            await host.StartAsync(cancellationToken);
+        }
+        catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            // Kestrel binds last, and Quartz starts its jobs only once the host has started: no cycle has run.
+            throw new UserInputException($"Http:Urls: {e.Message.TrimEnd('.')} (another program listens there): choose another port.");
+        }
 
         // A token that may not write what the cycles write stops the worker here (exit 2 naming the scope), not in every push.
         await services.GetRequiredService<WriteScopeGate>().EnsureAsync(cancellationToken);
+
         var schedule = services.GetRequiredService<IOptions<SyncScheduleOptions>>().Value;
         Log.Scheduled(services.GetRequiredService<ILoggerFactory>().CreateLogger("HubSpotPmoSync.Worker.Run"), schedule.IncrementalEvery, schedule.ReconcileCron);
 

@@ -52,6 +52,7 @@ internal static class ConfigurationCheck
         (ImportOptions.SectionName, typeof(ImportOptions)),
         (TimeEntryImportOptions.SectionName, typeof(TimeEntryImportOptions)),
         (MilestoneImportOptions.SectionName, typeof(MilestoneImportOptions)),
+        (Http.HttpHostOptions.SectionName, typeof(Http.HttpHostOptions)),
     ];
 
     /// <summary>The result: type errors (exit 2) and warnings about unknown keys.</summary>

@@ -1,4 +1,5 @@
 using HubSpotPmoSync.Worker.Cli;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -20,22 +21,50 @@ internal static class WorkerHost
     /// <exception cref="UserInputException">A settings file is not valid JSON, or a value does not fit its option's type.</exception>
     public static HostApplicationBuilder CreateBuilder(CommandEnvironment env, bool longRunning = false, IReadOnlyCollection<string>? sections = null)
     {
-        HostApplicationBuilder builder;
         var contentRoot = Directory.GetCurrentDirectory();
+        var builder = Build(() => Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = [],
+            ContentRootPath = contentRoot,
+            ApplicationName = "HubSpotPmoSync",
+        }), contentRoot);
+        Configure(builder, env, longRunning, sections);
+        return builder;
+    }
+
+    /// <summary>
+    /// The <c>run</c> worker's host: the same configuration, services and schedule as <see cref="CreateBuilder"/>, in a
+    /// web application host so that Kestrel serves HTTP beside the Quartz jobs and stops with them.
+    /// </summary>
+    /// <exception cref="UserInputException">A settings file is not valid JSON, or a value does not fit its option's type.</exception>
+    public static WebApplicationBuilder CreateWebBuilder(CommandEnvironment env)
+    {
+        var contentRoot = Directory.GetCurrentDirectory();
+        var builder = Build(() => WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ContentRootPath = contentRoot,
+            ApplicationName = "HubSpotPmoSync",
+        }), contentRoot);
+        Configure(builder, env, longRunning: true, sections: null);
+        return builder;
+    }
+
+    /// <summary>Creates the builder; a settings file that is not valid JSON stops here naming the file, line and column.</summary>
+    private static T Build<T>(Func<T> create, string contentRoot)
+    {
         try
         {
-            builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
-            {
-                Args = [],
-                ContentRootPath = contentRoot,
-                ApplicationName = "HubSpotPmoSync",
-            });
+            return create();
         }
         catch (InvalidDataException e) when (ConfigurationCheck.BrokenJsonFile(contentRoot, EnvironmentName()) is { } spot)
         {
             throw new UserInputException(spot, e);
         }
+    }
 
+    private static void Configure(IHostApplicationBuilder builder, CommandEnvironment env, bool longRunning, IReadOnlyCollection<string>? sections)
+    {
         if (env.ConfigurationOverrides is { Count: > 0 } overrides)
         {
             builder.Configuration.AddInMemoryCollection(overrides);
@@ -86,8 +115,6 @@ internal static class WorkerHost
             // Only the long-running worker (run) schedules cycles.
             builder.AddSyncSchedule();
         }
-
-        return builder;
     }
 
     private static string EnvironmentName() =>

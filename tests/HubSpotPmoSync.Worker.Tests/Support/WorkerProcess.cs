@@ -61,6 +61,9 @@ internal sealed class WorkerProcess : IDisposable
         }
 
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
+
+        // run's HTTP host takes a free port unless the test names one: tests (and other checkouts) run side by side.
+        info.Environment["Http__Urls"] = "http://127.0.0.1:0";
         foreach (var (key, value) in environment)
         {
             info.Environment[key] = value;
