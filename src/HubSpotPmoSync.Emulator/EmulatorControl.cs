@@ -58,6 +58,12 @@ public sealed class EmulatorControl
 
     public void SetSendRetryAfter(bool send) => _rt.SendRetryAfter = send;
 
+    /// <summary>Grants exactly <paramref name="scopes"/> from the next call on (null: every scope, as without <c>--scopes</c>).</summary>
+    public void SetScopes(IEnumerable<string>? scopes) => _rt.Scopes = scopes is null ? null : ScopeCheck.Of(scopes);
+
+    /// <summary>Gets the granted scopes, or null when every scope is granted.</summary>
+    public IReadOnlyCollection<string>? Scopes => _rt.Scopes is { } s ? [.. s.Order(StringComparer.Ordinal)] : null;
+
     /// <summary>Empties the rate-limit windows and the daily count.</summary>
     public void ResetRateLimits() => _rt.Limiter.ResetCounters();
 

@@ -42,6 +42,12 @@ public sealed class EmulatorOptions
     /// <summary>Gets or sets the daily request quota, overriding the tier's. <value>The default value is null: the tier's quota.</value></summary>
     public long? DailyQuota { get; set; }
 
+    /// <summary>
+    /// Gets or sets the granted scopes. When set, every API call needs the granular scopes of what it touches and
+    /// answers 403 <c>MISSING_SCOPES</c> without them. <value>The default value is null: every scope is granted.</value>
+    /// </summary>
+    public IReadOnlyCollection<string>? Scopes { get; set; }
+
     /// <summary>Gets or sets the clock under the emulator's own (offset/freeze) clock. <value>The default value is null: the system clock.</value></summary>
     public TimeProvider? TimeProvider { get; set; }
 
@@ -69,6 +75,18 @@ public sealed class EmulatorOptions
         if (IndexLag < TimeSpan.Zero)
         {
             throw new ArgumentException("--index-lag: must not be negative", nameof(IndexLag));
+        }
+
+        if (Scopes is not null)
+        {
+            try
+            {
+                ScopeCheck.Of(Scopes);
+            }
+            catch (FormatException e)
+            {
+                throw new ArgumentException(e.Message, nameof(Scopes), e);
+            }
         }
 
         if (DailyQuota is < 0)
@@ -107,6 +125,15 @@ public sealed class EmulatorOptions
         FaultInjector.Parse(value);
         return string.IsNullOrWhiteSpace(value) ? null : value;
     }
+
+    /// <summary>
+    /// Parses <c>--scopes</c>: scope names separated by commas (or spaces), e.g.
+    /// <c>crm.objects.deals.read,crm.objects.deals.write,tickets</c>; <c>none</c> grants no scope at all.
+    /// </summary>
+    public static IReadOnlyCollection<string> ParseScopes(string value) => [.. ScopeCheck.Parse(value).Order(StringComparer.Ordinal)];
+
+    /// <summary>Gets the scope names <c>--scopes</c> accepts.</summary>
+    public static IReadOnlyList<string> KnownScopes => ScopeCheck.Known;
 
     /// <summary>Checks <c>--seed</c>: <c>none</c>, <c>demo</c> or <c>scale:N</c> (1 ≤ N ≤ 10,000,000).</summary>
     public static string ParseSeed(string value)

@@ -7,9 +7,10 @@ namespace HubSpotPmoSync.Emulator.Api;
 
 /// <summary>
 /// Static description of an API route: its template (for stats), its rate-limit budget, whether it writes, and its
-/// family: <see cref="Version"/> is null for the legacy paths, else the date version (<c>2026-03</c>, <c>2026-09</c>).
+/// family (<see cref="Version"/> is null for the legacy paths, else the date version: <c>2026-03</c>, <c>2026-09</c>),
+/// and what its scope check looks at.
 /// </summary>
-internal sealed record RouteInfo(string Method, string Template, LimitKind Limit, bool IsWrite, string? Version = null)
+internal sealed record RouteInfo(string Method, string Template, LimitKind Limit, bool IsWrite, string? Version = null, ScopeKind Scopes = ScopeKind.None)
 {
     public string StatsKey => $"{Method} {Template}";
 }

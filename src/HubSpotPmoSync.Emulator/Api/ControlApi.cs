@@ -207,6 +207,14 @@ internal sealed class ControlApi(EmulatorRuntime rt, EmulatorControl control)
         return Ok();
     }
 
+    public Reply SetScopes(JsonElement? body)
+    {
+        var b = Body(body);
+        var scopes = JsonIn.Prop(b, "scopes") is { ValueKind: not JsonValueKind.Null } ? JsonIn.StringArray(b, "scopes") : null;
+        control.SetScopes(scopes);
+        return Ok();
+    }
+
     public Reply ResetRateLimits(JsonElement? _)
     {
         control.ResetRateLimits();

@@ -26,7 +26,7 @@ internal static class Routes
         const LimitKind Std = LimitKind.Standard;
         const LimitKind Assoc = LimitKind.Associations;
 
-        Group(new(["/crm/v3/objects/{objectType}"], "/crm/objects/{v}/{objectType}"), e =>
+        Group(new(["/crm/v3/objects/{objectType}"], "/crm/objects/{v}/{objectType}", ScopeKind.Objects), e =>
         {
             e.Map("GET", string.Empty, Std, false, objects.List);
             e.Map("POST", string.Empty, Std, true, objects.Create);
@@ -41,7 +41,7 @@ internal static class Routes
             e.Map("POST", "/search", LimitKind.Search, false, search.Search);
         });
 
-        Group(new(["/crm/v4/associations/{fromType}/{toType}", "/crm/associations/v4/{fromType}/{toType}"], "/crm/associations/{v}/{fromType}/{toType}"), e =>
+        Group(new(["/crm/v4/associations/{fromType}/{toType}", "/crm/associations/v4/{fromType}/{toType}"], "/crm/associations/{v}/{fromType}/{toType}", ScopeKind.Associations), e =>
         {
             e.Map("POST", "/batch/read", Assoc, false, associations.BatchRead);
             e.Map("POST", "/batch/create", Assoc, true, associations.BatchCreate);
@@ -54,7 +54,7 @@ internal static class Routes
             e.Map("DELETE", "/labels/{typeId}", Assoc, true, associations.DeleteLabel);
         });
 
-        Group(new(["/crm/v4/objects/{fromType}/{objectId}/associations"], "/crm/objects/{v}/{fromType}/{objectId}/associations"), e =>
+        Group(new(["/crm/v4/objects/{fromType}/{objectId}/associations"], "/crm/objects/{v}/{fromType}/{objectId}/associations", ScopeKind.Associations), e =>
         {
             // The 2026-09 draft has no "list one record's links" GET (API-FACTS §16): it answers 404 there.
             e.Map("GET", "/{toType}", Assoc, false, associations.ListForRecord, servedIn: v => v != ApiFamilies.V2026_09);
@@ -63,7 +63,7 @@ internal static class Routes
             e.Map("DELETE", "/{toType}/{toObjectId}", Assoc, true, associations.DeletePair);
         });
 
-        Group(new(["/crm/v3/properties/{objectType}"], "/crm/properties/{v}/{objectType}"), e =>
+        Group(new(["/crm/v3/properties/{objectType}"], "/crm/properties/{v}/{objectType}", ScopeKind.Schema), e =>
         {
             e.Map("GET", string.Empty, Std, false, propertiesApi.List);
             e.Map("POST", string.Empty, Std, true, propertiesApi.Create);
@@ -80,7 +80,7 @@ internal static class Routes
             e.Map("DELETE", "/groups/{groupName}", Std, true, propertiesApi.ArchiveGroup);
         });
 
-        Group(new(["/crm-object-schemas/v3/schemas", "/crm/v3/schemas"], "/crm-object-schemas/{v}/schemas"), e =>
+        Group(new(["/crm-object-schemas/v3/schemas", "/crm/v3/schemas"], "/crm-object-schemas/{v}/schemas", ScopeKind.CustomSchemas), e =>
         {
             e.Map("GET", string.Empty, Std, false, schemas.List);
             e.Map("POST", string.Empty, Std, true, schemas.Create);
@@ -91,7 +91,7 @@ internal static class Routes
             e.Map("DELETE", "/{objectType}/associations/{associationIdentifier}", Std, true, schemas.DeleteAssociation);
         });
 
-        Group(new(["/crm/v3/pipelines/{objectType}"], "/crm/pipelines/{v}/{objectType}"), e =>
+        Group(new(["/crm/v3/pipelines/{objectType}"], "/crm/pipelines/{v}/{objectType}", ScopeKind.Schema), e =>
         {
             e.Map("GET", string.Empty, Std, false, pipelines.List);
             e.Map("POST", string.Empty, Std, true, pipelines.Create);
@@ -105,7 +105,7 @@ internal static class Routes
             e.Map("DELETE", "/{pipelineId}/stages/{stageId}", Std, true, pipelines.DeleteStage);
         });
 
-        Group(new(["/account-info/v3/api-usage/daily/private-apps"], "/account-info/{v}/api-usage/daily/private-apps"), e =>
+        Group(new(["/account-info/v3/api-usage/daily/private-apps"], "/account-info/{v}/api-usage/daily/private-apps", ScopeKind.None), e =>
             e.Map("GET", string.Empty, Std, false, req => DailyUsage(rt, req), null));
 
         void Control(string method, string name, Func<JsonElement?, Reply> handler) =>
@@ -122,6 +122,7 @@ internal static class Routes
         Control("POST", "faults", ctl.SetFaults);
         Control("POST", "tier", ctl.SetTier);
         Control("POST", "rate-limits/reset", ctl.ResetRateLimits);
+        Control("POST", "scopes", ctl.SetScopes);
         Control("POST", "bulk-update", ctl.BulkUpdate);
         Control("POST", "properties/restore", ctl.RestoreProperty);
     }
@@ -197,9 +198,9 @@ internal sealed class RouteTable(WebApplication app, EmulatorRuntime rt)
 {
     public GroupMapper For(RouteGroup group) => new(this, group);
 
-    private void Api(string method, string template, LimitKind limit, bool write, Func<ApiRequest, Reply> handler, string? version)
+    private void Api(string method, string template, LimitKind limit, bool write, Func<ApiRequest, Reply> handler, string? version, ScopeKind scopes)
     {
-        var info = new RouteInfo(method, template, limit, write, version);
+        var info = new RouteInfo(method, template, limit, write, version, scopes);
         app.MapMethods(template, [method], ctx => rt.HandleAsync(ctx, info, handler)).WithMetadata(info);
     }
 
@@ -212,15 +213,18 @@ internal sealed class RouteTable(WebApplication app, EmulatorRuntime rt)
             {
                 if (servedIn?.Invoke(version) ?? true)
                 {
-                    table.Api(method, prefix + suffix, limit, write, handler, version);
+                    table.Api(method, prefix + suffix, limit, write, handler, version, group.Scopes);
                 }
             }
         }
     }
 }
 
-/// <summary>One group of the route table: its legacy prefixes and its dated prefix, where <c>{v}</c> stands for the version.</summary>
-internal sealed record RouteGroup(string[] Legacy, string Dated)
+/// <summary>
+/// One group of the route table: its legacy prefixes, its dated prefix (<c>{v}</c> stands for the version), and what
+/// its calls touch for the scope check (a route's <c>write</c> flag picks read or write scopes).
+/// </summary>
+internal sealed record RouteGroup(string[] Legacy, string Dated, ScopeKind Scopes)
 {
     /// <summary>Every prefix with its version (null for legacy).</summary>
     public IEnumerable<(string Prefix, string? Version)> Prefixes() =>

@@ -27,6 +27,7 @@ internal sealed class EmulatorRuntime
         Limiter = new RateLimiter(options.Tier, options.TimeScale, options.DailyQuota);
         Faults.Configure(options.Faults, options.FaultSeed);
         SendRetryAfter = options.SendRetryAfter;
+        Scopes = options.Scopes is null ? null : ScopeCheck.Of(options.Scopes);
     }
 
     public EmulatorOptions Options { get; }
@@ -42,6 +43,9 @@ internal sealed class EmulatorRuntime
     public EmulatorStats Stats { get; } = new();
 
     public volatile bool SendRetryAfter;
+
+    /// <summary>The token's granted scopes; null grants every scope.</summary>
+    public volatile IReadOnlySet<string>? Scopes;
 
     public async Task HandleAsync(HttpContext ctx, RouteInfo route, Func<ApiRequest, Reply> handler)
     {
@@ -64,6 +68,18 @@ internal sealed class EmulatorRuntime
             Stats.RateLimited(decision.Policy!);
             await SendAsync(ctx, route.StatsKey, TooManyRequests(decision.Policy!, decision.RetryAfterMs, correlationId));
             return;
+        }
+
+        // After authentication and before the body is read or validated, so a probe with an empty or invalid body
+        // proves a scope without writing anything.
+        if (Scopes is { } granted)
+        {
+            var missing = ScopeCheck.Required(route, ctx, Store).Where(s => !granted.Contains(s)).Distinct(StringComparer.Ordinal).ToList();
+            if (missing.Count > 0)
+            {
+                await SendAsync(ctx, route.StatsKey, ScopeCheck.MissingScopes(missing, correlationId));
+                return;
+            }
         }
 
         var fault = Faults.Next(route.IsWrite);

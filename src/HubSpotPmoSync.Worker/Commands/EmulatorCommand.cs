@@ -18,10 +18,15 @@ internal static class EmulatorCommand
         var faultSeed = new Option<int>("--fault-seed") { Description = "Seed of the fault generator.", DefaultValueFactory = _ => 1 };
         var indexLag = new Option<string>("--index-lag") { Description = "Delay before a write is visible to search (e.g. 2s, 500ms).", DefaultValueFactory = _ => "0" };
         var noRetryAfter = new Option<bool>("--no-retry-after") { Description = "Send 429s without a Retry-After header (HubSpot does not always send it)." };
+        var scopes = new Option<string?>("--scopes")
+        {
+            Description = "Grant only these scopes (comma-separated, e.g. crm.objects.deals.read,tickets; 'none' for no scope): "
+                + "a call outside them answers 403 MISSING_SCOPES. Default: every scope.",
+        };
 
         var command = new Command("emulator", "Run the HubSpot CRM emulator standalone on 127.0.0.1.")
         {
-            port, token, seed, tier, timeScale, faults, faultSeed, indexLag, noRetryAfter,
+            port, token, seed, tier, timeScale, faults, faultSeed, indexLag, noRetryAfter, scopes,
         };
 
         command.SetAction((parse, cancellationToken) => CommandLine.Guard(env, async () =>
@@ -41,6 +46,7 @@ internal static class EmulatorCommand
                     FaultSeed = parse.GetValue(faultSeed),
                     IndexLag = EmulatorOptions.ParseIndexLag(parse.GetValue(indexLag)!),
                     SendRetryAfter = !parse.GetValue(noRetryAfter),
+                    Scopes = parse.GetValue(scopes) is { } granted ? EmulatorOptions.ParseScopes(granted) : null,
                 };
             }
             catch (Exception e) when (e is ArgumentException or FormatException)
