@@ -7,8 +7,10 @@ namespace HubSpotPmoSync.HubSpot.Tests.Integration;
 /// <summary>The diagnostics port against the real emulator over HTTP on 127.0.0.1.</summary>
 public sealed class HubSpotDiagnosticsEmulatorTests
 {
-    private static Task<HubSpotEmulator> StartEmulatorAsync(long? dailyQuota = null) =>
-        HubSpotEmulator.StartAsync(new EmulatorOptions { Token = HubSpotTestHost.Token, Seed = "demo", DailyQuota = dailyQuota });
+    private static Task<HubSpotEmulator> StartEmulatorAsync(long? dailyQuota = null, IReadOnlyCollection<string>? scopes = null) =>
+        HubSpotEmulator.StartAsync(new EmulatorOptions { Token = HubSpotTestHost.Token, Seed = "demo", DailyQuota = dailyQuota, Scopes = scopes });
+
+    private static string[] AllScopesBut(string scope) => [.. EmulatorOptions.KnownScopes.Where(s => s != scope)];
 
     private static HubSpotTestHost CreateSut(HubSpotEmulator emulator, string version, string? token = null)
     {
@@ -81,5 +83,38 @@ public sealed class HubSpotDiagnosticsEmulatorTests
         Assert.Equal(500_000, usage.UsageLimit);
         Assert.True(usage.CurrentUsage >= 1, usage.ToString());
         Assert.Equal(version != "legacy", usage.ResetsAt is not null); // the dated family adds resetsAt
+    }
+
+    [Theory]
+    [InlineData("2026-03", "crm.objects.deals.write")]
+    [InlineData("2026-03", "tickets")]
+    [InlineData("2026-09", "crm.schemas.deals.write")]
+    [InlineData("legacy", "crm.schemas.projects.read")]
+    public async Task CheckScopesAsync_TokenLackingOneScope_ThatOneMissingTheOthersPresent(string version, string lacking)
+    {
+        await using var emulator = await StartEmulatorAsync(scopes: AllScopesBut(lacking));
+        using var host = CreateSut(emulator, version);
+
+        var checks = await host.Diagnostics.CheckScopesAsync(HubSpotScopes.Required(TestMappings.Default, forSchemaApply: true), CancellationToken.None);
+
+        var missing = Assert.Single(checks, c => c.Status != HubSpotScopeStatus.Present);
+        Assert.Equal((lacking, HubSpotScopeStatus.Missing), (missing.Scope, missing.Status));
+        Assert.Equal($"HubSpot requires {lacking}", missing.Detail);
+    }
+
+    [Fact]
+    public async Task BatchUpdateAsync_TokenLackingTheWriteScope_MissingScopesNamingItNothingWritten()
+    {
+        await using var emulator = await StartEmulatorAsync(scopes: AllScopesBut("crm.objects.deals.write"));
+        using var host = CreateSut(emulator, "2026-03");
+        var deal = emulator.Control.ExportState().Objects["deals"][0];
+
+        var error = await Assert.ThrowsAsync<Core.Crm.CrmMissingScopesException>(() =>
+            host.Writer.BatchUpdateAsync("deals", [new Core.Crm.CrmUpdate(deal.Id, new Dictionary<string, string?> { ["dealname"] = "changed" })], CancellationToken.None));
+
+        Assert.Equal(["crm.objects.deals.write"], error.RequiredScopes);
+        Assert.Contains("crm.objects.deals.write", error.Message, StringComparison.Ordinal);
+        Assert.Equal(deal.Properties["dealname"], emulator.Control.ExportState().Objects["deals"][0].Properties["dealname"]);
+        Assert.Equal(1, host.Usage.Snapshot().TotalCalls);
     }
 }
