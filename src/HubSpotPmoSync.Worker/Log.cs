@@ -23,6 +23,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 5007, Level = LogLevel.Warning, Message = "{Job}: skipped, another process is running a cycle on this database (it holds {LockPath}, which names it); the next fire tries again")]
     public static partial void CycleSkippedLocked(ILogger logger, string job, string lockPath);
 
+    [LoggerMessage(EventId = 5008, Level = LogLevel.Error, Message = "{Job}: cycle failed: HubSpot rejected {Rejected} of {Attempted} writes, above Sync:MaxRejectedShare {MaxShare}; by reason: {Reasons}. The values are dead letters ('dlq list'); the next fire retries the rest")]
+    public static partial void CycleRejected(ILogger logger, string job, int rejected, int attempted, double maxShare, string reasons);
+
     [LoggerMessage(EventId = 5006, Level = LogLevel.Information, Message = "Worker scheduled: incremental cycle every {IncrementalEvery}, full reconcile on cron '{ReconcileCron}'")]
     public static partial void Scheduled(ILogger logger, TimeSpan incrementalEvery, string reconcileCron);
 }

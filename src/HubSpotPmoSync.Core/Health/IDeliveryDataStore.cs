@@ -10,27 +10,75 @@ namespace HubSpotPmoSync.Core.Health;
 /// <param name="RowsRejected">Rows rejected before storing.</param>
 public sealed record ImportBatch(string Kind, string Source, string ContentHash, DateTimeOffset ImportedAt, int RowsRead, int RowsRejected);
 
+/// <summary>A time entry to import with its key (see <see cref="TimeEntryIdentity.Keys"/>) and the exporting tool's id, if any.</summary>
+public sealed record KeyedTimeEntry(string Key, TimeEntry Entry, string? SourceId = null);
+
+/// <summary>One import batch as recorded: what it read, added, replaced and left, and whether it was undone.</summary>
+/// <param name="Undoable">False for batches recorded before undo was (migration 0010): what they replaced is not known.</param>
+public sealed record ImportBatchInfo(
+    long Id,
+    string Kind,
+    string Source,
+    DateTimeOffset ImportedAt,
+    int RowsRead,
+    int Added,
+    int Replaced,
+    int Unchanged,
+    int Rejected,
+    bool Undoable,
+    DateTimeOffset? UndoneAt);
+
+/// <summary>How an undo ended.</summary>
+public enum ImportUndoOutcome
+{
+    /// <summary>Done: what the batch added is removed and what it replaced is back.</summary>
+    Undone,
+
+    /// <summary>There is no such batch.</summary>
+    NotFound,
+
+    /// <summary>The batch was undone before.</summary>
+    AlreadyUndone,
+
+    /// <summary>The batch was recorded before undo was (migration 0010); nothing was changed.</summary>
+    NotRecorded,
+
+    /// <summary>Later batches changed rows of this batch; they must be undone first. Nothing was changed.</summary>
+    Superseded,
+}
+
+/// <summary>What <see cref="IDeliveryDataStore.UndoImportBatch"/> did.</summary>
+/// <param name="Removed">Rows the batch added, now removed.</param>
+/// <param name="Restored">Rows the batch replaced, now back to their earlier values.</param>
+/// <param name="LaterBatches">For <see cref="ImportUndoOutcome.Superseded"/>: the batches that changed this batch's rows since.</param>
+public sealed record ImportUndoResult(ImportUndoOutcome Outcome, int Removed, int Restored, IReadOnlyList<long> LaterBatches);
+
 /// <summary>What a write of imported rows did.</summary>
 /// <param name="Inserted">New rows stored.</param>
-/// <param name="Updated">Rows whose natural key existed with other values and were updated (milestones).</param>
+/// <param name="Updated">Rows whose identity existed with other values and were replaced.</param>
 /// <param name="Unchanged">Rows already stored exactly as given: skipped.</param>
 /// <param name="BatchId">The import batch recorded with the rows.</param>
 public sealed record DeliveryDataWriteResult(int Inserted, int Updated, int Unchanged, long BatchId);
 
 /// <summary>
 /// Port for the delivery data that lives outside HubSpot (time, costs, milestones) and for health history.
-/// Writes are idempotent: adding the same rows again adds nothing. Each write is one transaction.
+/// Writes are idempotent: adding the same rows again adds nothing. Each write is one transaction, and each import
+/// write is a batch that can be undone.
 /// </summary>
 public interface IDeliveryDataStore
 {
-    /// <summary>Adds time entries; an entry identical to one stored (same row key) is skipped.</summary>
-    /// <param name="entries">Entries with their row key (a hash of the normalised row, see the importer).</param>
-    DeliveryDataWriteResult AddTimeEntries(IReadOnlyList<(string RowKey, TimeEntry Entry)> entries, ImportBatch batch);
+    /// <summary>
+    /// Inserts or replaces time entries by key: a new key is added, a stored key with other values is replaced (its
+    /// earlier values kept for undo), a stored key with the same values is skipped. Stored entries keyed under
+    /// another identity (an earlier <c>Import:TimeEntries:Key</c>, or none before migration 0010) are re-keyed
+    /// under <paramref name="identity"/> first, in the same transaction.
+    /// </summary>
+    DeliveryDataWriteResult UpsertTimeEntries(IReadOnlyList<KeyedTimeEntry> entries, TimeEntryIdentity identity, ImportBatch batch);
 
     /// <summary>Adds cost entries; an entry identical to one stored (same row key) is skipped.</summary>
     DeliveryDataWriteResult AddCostEntries(IReadOnlyList<(string RowKey, CostEntry Entry)> entries, ImportBatch batch);
 
-    /// <summary>Inserts or updates milestones keyed by (project code, name); identical ones are skipped.</summary>
+    /// <summary>Inserts or updates milestones keyed by (project code, name); identical ones are skipped; replaced values are kept for undo.</summary>
     DeliveryDataWriteResult UpsertMilestones(IReadOnlyList<Milestone> milestones, ImportBatch batch);
 
     /// <summary>Loads the delivery data; with <paramref name="upTo"/> only entries dated on or before it.</summary>
@@ -44,4 +92,13 @@ public interface IDeliveryDataStore
 
     /// <summary>The import batches recorded, oldest first.</summary>
     IReadOnlyList<ImportBatch> LoadImportBatches();
+
+    /// <summary>The import batches with their ids and counts, oldest first.</summary>
+    IReadOnlyList<ImportBatchInfo> ListImportBatches();
+
+    /// <summary>
+    /// Undoes one import batch in one transaction: removes the rows it added and restores the rows it replaced. Refused
+    /// (nothing changed) when a later batch changed any of those rows since, or when the batch is unknown or undone.
+    /// </summary>
+    ImportUndoResult UndoImportBatch(long batchId, DateTimeOffset undoneAt);
 }

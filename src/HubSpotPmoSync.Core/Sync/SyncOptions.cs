@@ -42,6 +42,14 @@ public sealed class SyncOptions
     /// <value>The default value is 20.</value>
     public int ReportedIssuesPerObject { get; set; } = 20;
 
+    /// <summary>
+    /// The largest share (0–1) of a cycle's writes HubSpot may reject (values dead-lettered, projects kickoff could not
+    /// create) for the cycle to count as a success: above it, <c>sync</c> exits 1 with the reasons counted and
+    /// <c>run</c> logs the cycle as failed.
+    /// </summary>
+    /// <value>The default value is 0.2.</value>
+    public double MaxRejectedShare { get; set; } = 0.2;
+
     /// <summary>Every problem with the options, naming the setting (empty when valid).</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -64,6 +72,11 @@ public sealed class SyncOptions
         if (ListPageSize is < 1 or > 100)
         {
             errors.Add("Sync:ListPageSize must be between 1 and 100.");
+        }
+
+        if (double.IsNaN(MaxRejectedShare) || MaxRejectedShare is < 0 or > 1)
+        {
+            errors.Add("Sync:MaxRejectedShare must be a number from 0 to 1 (a share of the cycle's writes).");
         }
 
         if (ReportedIssuesPerObject < 0)

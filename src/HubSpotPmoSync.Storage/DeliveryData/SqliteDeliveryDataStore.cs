@@ -6,8 +6,8 @@ using Microsoft.Data.Sqlite;
 namespace HubSpotPmoSync.Storage.DeliveryData;
 
 /// <summary>
-/// <see cref="IDeliveryDataStore"/> on the product's SQLite file (migration 0004). Every write is one
-/// transaction: the batch record and all its rows, or nothing.
+/// <see cref="IDeliveryDataStore"/> on the product's SQLite file (migrations 0004 and 0010). Every write is one
+/// transaction: the batch record, all its rows and what they replaced (for undo), or nothing.
 /// </summary>
 public sealed class SqliteDeliveryDataStore(SqliteDatabase database) : IDeliveryDataStore
 {
@@ -15,43 +15,92 @@ public sealed class SqliteDeliveryDataStore(SqliteDatabase database) : IDelivery
     private const string InstantFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
     private static readonly string[] SnapshotParameters = ["$id", "$code", "$run", "$asOf", "$score", "$rag", "$trend", "$cpi", "$spi", "$eac", "$currency", "$reason"];
 
-    public DeliveryDataWriteResult AddTimeEntries(IReadOnlyList<(string RowKey, TimeEntry Entry)> entries, ImportBatch batch)
+    public DeliveryDataWriteResult UpsertTimeEntries(IReadOnlyList<KeyedTimeEntry> entries, TimeEntryIdentity identity, ImportBatch batch)
     {
         ArgumentNullException.ThrowIfNull(entries);
+        ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(batch);
-        return Write(batch, (connection, tx, batchId) =>
+        return Write(batch, undoable: true, (connection, tx, batchId) =>
         {
-            using var cmd = connection.CreateCommand();
-            cmd.Transaction = tx;
-            cmd.CommandText = """
-                INSERT INTO time_entries (row_key, entry_date, project_code, person, hours, cost_rate, bill_rate, notes, batch_id)
-                VALUES ($key, $date, $code, $person, $hours, $cost, $bill, $notes, $batch)
-                ON CONFLICT (row_key) DO NOTHING;
-                """;
-            var key = cmd.Parameters.Add("$key", SqliteType.Text);
-            var date = cmd.Parameters.Add("$date", SqliteType.Text);
-            var code = cmd.Parameters.Add("$code", SqliteType.Text);
-            var person = cmd.Parameters.Add("$person", SqliteType.Text);
-            var hours = cmd.Parameters.Add("$hours", SqliteType.Text);
-            var cost = cmd.Parameters.Add("$cost", SqliteType.Text);
-            var bill = cmd.Parameters.Add("$bill", SqliteType.Text);
-            var notes = cmd.Parameters.Add("$notes", SqliteType.Text);
-            cmd.Parameters.AddWithValue("$batch", batchId);
-            var inserted = 0;
-            foreach (var (rowKey, e) in entries)
+            Rekey(connection, tx, identity);
+            using var find = Command(connection, tx, "SELECT id, entry_date, project_code, person, hours, cost_rate, bill_rate, notes, source_id FROM time_entries WHERE row_key = $key;");
+            var findKey = find.Parameters.Add("$key", SqliteType.Text);
+            using var insert = Command(connection, tx, """
+                INSERT INTO time_entries (row_key, key_spec, source_id, entry_date, project_code, person, hours, cost_rate, bill_rate, notes, batch_id)
+                VALUES ($key, $spec, $source, $date, $code, $person, $hours, $cost, $bill, $notes, $batch) RETURNING id;
+                """);
+            using var update = Command(connection, tx, """
+                UPDATE time_entries SET key_spec = $spec, source_id = $source, entry_date = $date, project_code = $code, person = $person,
+                    hours = $hours, cost_rate = $cost, bill_rate = $bill, notes = $notes, batch_id = $batch
+                WHERE id = $id;
+                """);
+            using var keepPrevious = Command(connection, tx, """
+                INSERT INTO import_batch_changes (batch_id, kind, entry_id, previous)
+                SELECT $batch, 'time-entry', id, json_object('entry_date', entry_date, 'project_code', project_code, 'person', person, 'hours', hours,
+                    'cost_rate', cost_rate, 'bill_rate', bill_rate, 'notes', notes, 'source_id', source_id, 'batch_id', batch_id)
+                FROM time_entries WHERE id = $id;
+                """);
+            using var recordAdded = Command(connection, tx, "INSERT INTO import_batch_changes (batch_id, kind, entry_id, previous) VALUES ($batch, 'time-entry', $id, NULL);");
+            foreach (var c in new[] { keepPrevious, recordAdded })
             {
-                key.Value = rowKey;
-                date.Value = e.Date.ToString(DateFormat, CultureInfo.InvariantCulture);
-                code.Value = e.ProjectCode;
-                person.Value = e.Person;
-                hours.Value = Dec(e.Hours);
-                cost.Value = Dec(e.CostRate);
-                bill.Value = Dec(e.BillRate);
-                notes.Value = (object?)e.Notes ?? DBNull.Value;
-                inserted += cmd.ExecuteNonQuery();
+                c.Parameters.AddWithValue("$batch", batchId);
             }
 
-            return (inserted, 0, entries.Count - inserted);
+            int inserted = 0, updated = 0, unchanged = 0;
+            foreach (var (key, e, sourceId) in entries)
+            {
+                string[] wanted = [e.Date.ToString(DateFormat, CultureInfo.InvariantCulture), e.ProjectCode, e.Person, Dec(e.Hours), Dec(e.CostRate), Dec(e.BillRate), e.Notes ?? "", sourceId ?? ""];
+                findKey.Value = key;
+                long? existingId = null;
+                string[]? existing = null;
+                using (var r = find.ExecuteReader())
+                {
+                    if (r.Read())
+                    {
+                        existingId = r.GetInt64(0);
+                        existing = Enumerable.Range(1, 8).Select(i => r.IsDBNull(i) ? "" : r.GetString(i)).ToArray();
+                    }
+                }
+
+                if (existing is not null && SameValues(existing, wanted))
+                {
+                    unchanged++;
+                    continue;
+                }
+
+                var target = existingId is { } id ? update : insert;
+                target.Parameters.Clear();
+                target.Parameters.AddWithValue("$batch", batchId);
+                target.Parameters.AddWithValue("$spec", identity.Spec);
+                target.Parameters.AddWithValue("$source", (object?)sourceId ?? DBNull.Value);
+                target.Parameters.AddWithValue("$date", wanted[0]);
+                target.Parameters.AddWithValue("$code", e.ProjectCode);
+                target.Parameters.AddWithValue("$person", e.Person);
+                target.Parameters.AddWithValue("$hours", wanted[3]);
+                target.Parameters.AddWithValue("$cost", wanted[4]);
+                target.Parameters.AddWithValue("$bill", wanted[5]);
+                target.Parameters.AddWithValue("$notes", (object?)e.Notes ?? DBNull.Value);
+                if (existingId is { } replacedId)
+                {
+                    keepPrevious.Parameters.AddWithValue("$id", replacedId);
+                    keepPrevious.ExecuteNonQuery();
+                    keepPrevious.Parameters.RemoveAt("$id");
+                    update.Parameters.AddWithValue("$id", replacedId);
+                    update.ExecuteNonQuery();
+                    updated++;
+                }
+                else
+                {
+                    insert.Parameters.AddWithValue("$key", key);
+                    var newId = (long)insert.ExecuteScalar()!;
+                    recordAdded.Parameters.AddWithValue("$id", newId);
+                    recordAdded.ExecuteNonQuery();
+                    recordAdded.Parameters.RemoveAt("$id");
+                    inserted++;
+                }
+            }
+
+            return (inserted, updated, unchanged);
         });
     }
 
@@ -59,7 +108,7 @@ public sealed class SqliteDeliveryDataStore(SqliteDatabase database) : IDelivery
     {
         ArgumentNullException.ThrowIfNull(entries);
         ArgumentNullException.ThrowIfNull(batch);
-        return Write(batch, (connection, tx, batchId) =>
+        return Write(batch, undoable: false, (connection, tx, batchId) =>
         {
             using var cmd = connection.CreateCommand();
             cmd.Transaction = tx;
@@ -93,14 +142,12 @@ public sealed class SqliteDeliveryDataStore(SqliteDatabase database) : IDelivery
     {
         ArgumentNullException.ThrowIfNull(milestones);
         ArgumentNullException.ThrowIfNull(batch);
-        return Write(batch, (connection, tx, batchId) =>
+        return Write(batch, undoable: true, (connection, tx, batchId) =>
         {
             int inserted = 0, updated = 0, unchanged = 0;
             foreach (var m in milestones)
             {
-                using var find = connection.CreateCommand();
-                find.Transaction = tx;
-                find.CommandText = "SELECT planned_date, actual_date, weight, percent_complete FROM milestones WHERE project_code = $code AND name = $name;";
+                using var find = Command(connection, tx, "SELECT planned_date, actual_date, weight, percent_complete FROM milestones WHERE project_code = $code AND name = $name;");
                 find.Parameters.AddWithValue("$code", m.ProjectCode);
                 find.Parameters.AddWithValue("$name", m.Name);
                 string[]? existing = null;
@@ -121,15 +168,28 @@ public sealed class SqliteDeliveryDataStore(SqliteDatabase database) : IDelivery
                     continue;
                 }
 
-                using var upsert = connection.CreateCommand();
-                upsert.Transaction = tx;
-                upsert.CommandText = """
+                using (var change = Command(connection, tx, existing is null
+                    ? "INSERT INTO import_batch_changes (batch_id, kind, project_code, name, previous) VALUES ($batch, 'milestone', $code, $name, NULL);"
+                    : """
+                      INSERT INTO import_batch_changes (batch_id, kind, project_code, name, previous)
+                      SELECT $batch, 'milestone', project_code, name, json_object('planned_date', planned_date, 'actual_date', actual_date, 'weight', weight,
+                          'percent_complete', percent_complete, 'batch_id', batch_id)
+                      FROM milestones WHERE project_code = $code AND name = $name;
+                      """))
+                {
+                    change.Parameters.AddWithValue("$batch", batchId);
+                    change.Parameters.AddWithValue("$code", m.ProjectCode);
+                    change.Parameters.AddWithValue("$name", m.Name);
+                    change.ExecuteNonQuery();
+                }
+
+                using var upsert = Command(connection, tx, """
                     INSERT INTO milestones (project_code, name, planned_date, actual_date, weight, percent_complete, batch_id)
                     VALUES ($code, $name, $planned, $actual, $weight, $percent, $batch)
                     ON CONFLICT (project_code, name) DO UPDATE SET
                         planned_date = excluded.planned_date, actual_date = excluded.actual_date, weight = excluded.weight,
                         percent_complete = excluded.percent_complete, batch_id = excluded.batch_id;
-                    """;
+                    """);
                 upsert.Parameters.AddWithValue("$code", m.ProjectCode);
                 upsert.Parameters.AddWithValue("$name", m.Name);
                 upsert.Parameters.AddWithValue("$planned", planned);
@@ -281,7 +341,184 @@ public sealed class SqliteDeliveryDataStore(SqliteDatabase database) : IDelivery
         return list;
     }
 
-    private DeliveryDataWriteResult Write(ImportBatch batch, Func<SqliteConnection, SqliteTransaction, long, (int Inserted, int Updated, int Unchanged)> rows)
+    public IReadOnlyList<ImportBatchInfo> ListImportBatches()
+    {
+        using var connection = database.Open();
+        using var cmd = Command(connection, null, """
+            SELECT id, kind, source, imported_at, rows_read, rows_inserted, rows_updated, rows_unchanged, rows_rejected, undoable, undone_at
+            FROM import_batches ORDER BY id;
+            """);
+        using var r = cmd.ExecuteReader();
+        var list = new List<ImportBatchInfo>();
+        while (r.Read())
+        {
+            list.Add(new ImportBatchInfo(
+                r.GetInt64(0), r.GetString(1), r.GetString(2), ParseInstant(r.GetString(3)), r.GetInt32(4), r.GetInt32(5), r.GetInt32(6), r.GetInt32(7), r.GetInt32(8),
+                r.GetInt64(9) == 1, r.IsDBNull(10) ? null : ParseInstant(r.GetString(10))));
+        }
+
+        return list;
+    }
+
+    public ImportUndoResult UndoImportBatch(long batchId, DateTimeOffset undoneAt)
+    {
+        using var connection = database.Open();
+        using var tx = connection.BeginTransaction();
+        bool undoable;
+        bool undone;
+        using (var find = Command(connection, tx, "SELECT undoable, undone_at FROM import_batches WHERE id = $id;"))
+        {
+            find.Parameters.AddWithValue("$id", batchId);
+            using var r = find.ExecuteReader();
+            if (!r.Read())
+            {
+                return new ImportUndoResult(ImportUndoOutcome.NotFound, 0, 0, []);
+            }
+
+            undoable = r.GetInt64(0) == 1;
+            undone = !r.IsDBNull(1);
+        }
+
+        if (undone)
+        {
+            return new ImportUndoResult(ImportUndoOutcome.AlreadyUndone, 0, 0, []);
+        }
+
+        if (!undoable)
+        {
+            return new ImportUndoResult(ImportUndoOutcome.NotRecorded, 0, 0, []);
+        }
+
+        var later = new List<long>();
+        using (var cmd = Command(connection, tx, """
+            SELECT t.batch_id FROM import_batch_changes c JOIN time_entries t ON t.id = c.entry_id
+            WHERE c.batch_id = $id AND c.kind = 'time-entry' AND t.batch_id <> $id
+            UNION
+            SELECT m.batch_id FROM import_batch_changes c JOIN milestones m ON m.project_code = c.project_code AND m.name = c.name
+            WHERE c.batch_id = $id AND c.kind = 'milestone' AND m.batch_id <> $id
+            ORDER BY 1;
+            """))
+        {
+            cmd.Parameters.AddWithValue("$id", batchId);
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                later.Add(r.GetInt64(0));
+            }
+        }
+
+        if (later.Count > 0)
+        {
+            return new ImportUndoResult(ImportUndoOutcome.Superseded, 0, 0, later);
+        }
+
+        // Restored rows get key_spec NULL: their earlier values may key differently under today's identity, so the
+        // next time-entry import re-keys them.
+        var removed = Execute(connection, tx, batchId, """
+            DELETE FROM time_entries WHERE batch_id = $id AND id IN (
+                SELECT entry_id FROM import_batch_changes WHERE batch_id = $id AND kind = 'time-entry' AND previous IS NULL);
+            """);
+        var restored = Execute(connection, tx, batchId, """
+            UPDATE time_entries SET
+                entry_date = json_extract(c.previous, '$.entry_date'), project_code = json_extract(c.previous, '$.project_code'),
+                person = json_extract(c.previous, '$.person'), hours = json_extract(c.previous, '$.hours'),
+                cost_rate = json_extract(c.previous, '$.cost_rate'), bill_rate = json_extract(c.previous, '$.bill_rate'),
+                notes = json_extract(c.previous, '$.notes'), source_id = json_extract(c.previous, '$.source_id'),
+                batch_id = json_extract(c.previous, '$.batch_id'), key_spec = NULL
+            FROM import_batch_changes c
+            WHERE c.batch_id = $id AND c.kind = 'time-entry' AND c.previous IS NOT NULL AND time_entries.id = c.entry_id AND time_entries.batch_id = $id;
+            """);
+        removed += Execute(connection, tx, batchId, """
+            DELETE FROM milestones WHERE batch_id = $id AND (project_code, name) IN (
+                SELECT project_code, name FROM import_batch_changes WHERE batch_id = $id AND kind = 'milestone' AND previous IS NULL);
+            """);
+        restored += Execute(connection, tx, batchId, """
+            UPDATE milestones SET
+                planned_date = json_extract(c.previous, '$.planned_date'), actual_date = json_extract(c.previous, '$.actual_date'),
+                weight = json_extract(c.previous, '$.weight'), percent_complete = json_extract(c.previous, '$.percent_complete'),
+                batch_id = json_extract(c.previous, '$.batch_id')
+            FROM import_batch_changes c
+            WHERE c.batch_id = $id AND c.kind = 'milestone' AND c.previous IS NOT NULL
+              AND milestones.project_code = c.project_code AND milestones.name = c.name AND milestones.batch_id = $id;
+            """);
+        using (var mark = Command(connection, tx, "UPDATE import_batches SET undone_at = $at WHERE id = $id;"))
+        {
+            mark.Parameters.AddWithValue("$id", batchId);
+            mark.Parameters.AddWithValue("$at", Instant(undoneAt));
+            mark.ExecuteNonQuery();
+        }
+
+        tx.Commit();
+        return new ImportUndoResult(ImportUndoOutcome.Undone, removed, restored, []);
+    }
+
+    /// <summary>
+    /// Re-keys the stored time entries under <paramref name="identity"/> when any is keyed otherwise (rows from before
+    /// migration 0010, or an earlier <c>Import:TimeEntries:Key</c>). Occurrences count in storage order; a row that
+    /// cannot have a key under the identity (no id, or a repeated one) gets one of its own that nothing matches.
+    /// </summary>
+    private static void Rekey(SqliteConnection connection, SqliteTransaction tx, TimeEntryIdentity identity)
+    {
+        using (var stale = Command(connection, tx, "SELECT EXISTS (SELECT 1 FROM time_entries WHERE key_spec IS NULL OR key_spec <> $spec);"))
+        {
+            stale.Parameters.AddWithValue("$spec", identity.Spec);
+            if ((long)stale.ExecuteScalar()! == 0)
+            {
+                return;
+            }
+        }
+
+        var ids = new List<long>();
+        var rows = new List<(TimeEntry, string?)>();
+        using (var all = Command(connection, tx, "SELECT id, entry_date, project_code, person, hours, cost_rate, bill_rate, notes, source_id FROM time_entries ORDER BY id;"))
+        using (var r = all.ExecuteReader())
+        {
+            while (r.Read())
+            {
+                ids.Add(r.GetInt64(0));
+                rows.Add((new TimeEntry(Day(r.GetString(1)), r.GetString(2), r.GetString(3), Dec(r.GetString(4)), Dec(r.GetString(5)), Dec(r.GetString(6)), r.IsDBNull(7) ? null : r.GetString(7)),
+                    r.IsDBNull(8) ? null : r.GetString(8)));
+            }
+        }
+
+        var keys = identity.Keys(rows);
+        using (var clear = Command(connection, tx, "UPDATE time_entries SET row_key = 'rekey:' || id;"))
+        {
+            clear.ExecuteNonQuery();
+        }
+
+        using var set = Command(connection, tx, "UPDATE time_entries SET row_key = $key, key_spec = $spec WHERE id = $id;");
+        var key = set.Parameters.Add("$key", SqliteType.Text);
+        var id = set.Parameters.Add("$id", SqliteType.Integer);
+        set.Parameters.AddWithValue("$spec", identity.Spec);
+        for (var i = 0; i < ids.Count; i++)
+        {
+            key.Value = keys[i] ?? "row:" + ids[i].ToString(CultureInfo.InvariantCulture);
+            id.Value = ids[i];
+            set.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>Stored and new values of a time entry alike; hours and rates compared as numbers (4.0 = 4).</summary>
+    private static bool SameValues(string[] stored, string[] wanted) =>
+        stored.Select((v, i) => i is 3 or 4 or 5 ? Dec(v) == Dec(wanted[i]) : string.Equals(v, wanted[i], StringComparison.Ordinal)).All(same => same);
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? tx, string sql)
+    {
+        var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        return cmd;
+    }
+
+    private static int Execute(SqliteConnection connection, SqliteTransaction tx, long batchId, string sql)
+    {
+        using var cmd = Command(connection, tx, sql);
+        cmd.Parameters.AddWithValue("$id", batchId);
+        return cmd.ExecuteNonQuery();
+    }
+
+    private DeliveryDataWriteResult Write(ImportBatch batch, bool undoable, Func<SqliteConnection, SqliteTransaction, long, (int Inserted, int Updated, int Unchanged)> rows)
     {
         using var connection = database.Open();
         using var tx = connection.BeginTransaction();
@@ -290,8 +527,8 @@ public sealed class SqliteDeliveryDataStore(SqliteDatabase database) : IDelivery
         {
             cmd.Transaction = tx;
             cmd.CommandText = """
-                INSERT INTO import_batches (kind, source, content_hash, imported_at, rows_read, rows_inserted, rows_updated, rows_unchanged, rows_rejected)
-                VALUES ($kind, $source, $hash, $at, $read, 0, 0, 0, $rejected) RETURNING id;
+                INSERT INTO import_batches (kind, source, content_hash, imported_at, rows_read, rows_inserted, rows_updated, rows_unchanged, rows_rejected, undoable)
+                VALUES ($kind, $source, $hash, $at, $read, 0, 0, 0, $rejected, $undoable) RETURNING id;
                 """;
             cmd.Parameters.AddWithValue("$kind", batch.Kind);
             cmd.Parameters.AddWithValue("$source", batch.Source);
@@ -299,6 +536,7 @@ public sealed class SqliteDeliveryDataStore(SqliteDatabase database) : IDelivery
             cmd.Parameters.AddWithValue("$at", Instant(batch.ImportedAt));
             cmd.Parameters.AddWithValue("$read", batch.RowsRead);
             cmd.Parameters.AddWithValue("$rejected", batch.RowsRejected);
+            cmd.Parameters.AddWithValue("$undoable", undoable ? 1 : 0);
             batchId = (long)cmd.ExecuteScalar()!;
         }
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using HubSpotPmoSync.Core.Health;
 using HubSpotPmoSync.Core.Reporting;
 using HubSpotPmoSync.Core.Sync;
 using HubSpotPmoSync.Worker.Cli;
@@ -23,8 +24,9 @@ internal static class BudgetCommand
         report.SetAction((parse, cancellationToken) => CommandLine.Guard(env, async () =>
         {
             var fmt = ObjectKindOption.ParseFormat(parse.GetValue(format), "csv", "json", "html");
-            using var host = WorkerHost.CreateBuilder(env).Build();
+            using var host = WorkerHost.CreateBuilder(env, sections: ReadOnlySections.Health).Build();
             var at = AsOfOption.Parse(parse.GetValue(asOf), host.Services.GetRequiredService<TimeProvider>());
+            ExistingDatabase.Require(host.Services);
             var text = await RenderAsync(host.Services, fmt, at, cancellationToken);
             if (parse.GetValue(output) is { } path)
             {
@@ -45,7 +47,7 @@ internal static class BudgetCommand
     {
         var rules = services.GetRequiredService<HealthRulesProvider>().Rules;
         var model = await services.GetRequiredService<IDeliveryStore>().LoadModelAsync(cancellationToken);
-        var (health, _) = services.GetRequiredService<DeliveryCycle>().Score(model, rules, asOf, saveSnapshots: false);
+        var (health, _) = DeliveryCycle.Score(services.GetRequiredService<IDeliveryDataStore>(), model, rules, asOf, saveSnapshots: false);
         var report = BudgetReportBuilder.Build(model, health);
         return format switch
         {

@@ -15,7 +15,8 @@ internal static class DlqCommand
         var list = new Command("list", "List the dead letters: record, property, value, HubSpot's category and message.");
         list.SetAction((_, cancellationToken) => CommandLine.Guard(env, async () =>
         {
-            using var host = WorkerHost.CreateBuilder(env).Build();
+            using var host = WorkerHost.CreateBuilder(env, sections: ReadOnlySections.Storage).Build();
+            ExistingDatabase.Require(host.Services);
             var letters = await host.Services.GetRequiredService<IWriteBackStore>().ListDeadLettersAsync(cancellationToken);
             await env.Output.WriteAsync(letters.Count == 0 ? "no dead letters.\n" : WriteBackText.DeadLetters(letters));
             return ExitCodes.Success;
@@ -26,7 +27,8 @@ internal static class DlqCommand
         replay.SetAction((parse, cancellationToken) => CommandLine.Guard(env, async () =>
         {
             var which = parse.GetValue(id);
-            using var host = WorkerHost.CreateBuilder(env).Build();
+            using var host = WorkerHost.CreateBuilder(env, sections: ReadOnlySections.Storage).Build();
+            ExistingDatabase.Require(host.Services);
             var time = host.Services.GetRequiredService<TimeProvider>();
             var count = await host.Services.GetRequiredService<IWriteBackStore>().ReplayDeadLettersAsync(which, time.GetUtcNow(), cancellationToken);
             if (which is { } one && count == 0)

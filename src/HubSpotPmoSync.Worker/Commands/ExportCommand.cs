@@ -32,7 +32,8 @@ internal static class ExportCommand
             var associationsOnly = string.Equals(objectName, "associations", StringComparison.OrdinalIgnoreCase);
             var kind = associationsOnly ? null : ObjectKindOption.Parse(objectName);
 
-            using var host = WorkerHost.CreateBuilder(env).Build();
+            using var host = WorkerHost.CreateBuilder(env, sections: ReadOnlySections.Storage).Build();
+            ExistingDatabase.Require(host.Services);
             var store = host.Services.GetRequiredService<IDeliveryStore>();
             var export = await store.ExportAsync(kind is { } k ? [k] : associationsOnly ? [] : null, cancellationToken);
             if (fmt == "json")

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using HubSpotPmoSync.Core.Health;
 using HubSpotPmoSync.Core.Reporting;
 using HubSpotPmoSync.Core.Sync;
 using HubSpotPmoSync.Worker.Cli;
@@ -19,8 +20,9 @@ internal static class HealthCommand
         command.SetAction((parse, cancellationToken) => CommandLine.Guard(env, async () =>
         {
             var fmt = ObjectKindOption.ParseFormat(parse.GetValue(format), "table", "json", "csv");
-            using var host = WorkerHost.CreateBuilder(env).Build();
+            using var host = WorkerHost.CreateBuilder(env, sections: ReadOnlySections.Health).Build();
             var at = AsOfOption.Parse(parse.GetValue(asOf), host.Services.GetRequiredService<TimeProvider>());
+            ExistingDatabase.Require(host.Services);
             var report = await BuildAsync(host.Services, at, cancellationToken);
             await env.Output.WriteAsync(fmt switch
             {
@@ -37,7 +39,7 @@ internal static class HealthCommand
     {
         var rules = services.GetRequiredService<HealthRulesProvider>().Rules;
         var model = await services.GetRequiredService<IDeliveryStore>().LoadModelAsync(cancellationToken);
-        var (health, rollup) = services.GetRequiredService<DeliveryCycle>().Score(model, rules, asOf, saveSnapshots: false);
+        var (health, rollup) = DeliveryCycle.Score(services.GetRequiredService<IDeliveryDataStore>(), model, rules, asOf, saveSnapshots: false);
         return HealthReport.Build(model, health, rollup);
     }
 }

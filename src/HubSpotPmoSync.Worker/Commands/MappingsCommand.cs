@@ -18,7 +18,7 @@ internal static class MappingsCommand
         var validate = new Command("validate", "Check config/mappings.json against its schema, the local model and the portal's live properties.") { offline };
         validate.SetAction((parse, cancellationToken) => CommandLine.Guard(env, async () =>
         {
-            using var host = WorkerHost.CreateBuilder(env).Build();
+            using var host = WorkerHost.CreateBuilder(env, sections: parse.GetValue(offline) ? ReadOnlySections.Mappings : null).Build();
             var provider = host.Services.GetRequiredService<MappingProvider>();
             var mappings = provider.Mappings;
             foreach (var warning in provider.Result.Errors.Where(e => !e.IsError))

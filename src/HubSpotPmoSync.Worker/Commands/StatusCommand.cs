@@ -61,19 +61,13 @@ internal static class StatusCommand
                 throw new UserInputException("--audit must not be negative.");
             }
 
-            using var host = WorkerHost.CreateBuilder(env).Build();
+            using var host = WorkerHost.CreateBuilder(env, sections: ReadOnlySections.Status).Build();
+            var database = ExistingDatabase.Require(host.Services);
             var store = host.Services.GetRequiredService<IDeliveryStore>();
-            var database = host.Services.GetRequiredService<SqliteDatabase>();
             if (recordId is null)
             {
                 var status = await store.GetStatusAsync(lastRuns, cancellationToken);
                 await env.Output.WriteAsync(Render(status, CycleLock.Probe(database), kind));
-                return ExitCodes.Success;
-            }
-
-            if (!database.Exists)
-            {
-                await env.Output.WriteAsync(NoDatabase);
                 return ExitCodes.Success;
             }
 

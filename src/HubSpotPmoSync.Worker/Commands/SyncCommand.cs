@@ -1,6 +1,5 @@
 using System.CommandLine;
 using HubSpotPmoSync.Core.Crm;
-using HubSpotPmoSync.HubSpot.Diagnostics;
 using HubSpotPmoSync.Worker.Cli;
 using HubSpotPmoSync.Worker.Cycle;
 using HubSpotPmoSync.Worker.Hosting;
@@ -32,22 +31,30 @@ internal static class SyncCommand
             var mappings = host.Services.GetRequiredService<MappingProvider>().Mappings;
             await host.StartAsync(cancellationToken);
 
-            // "Validated at start": a mapping that does not fit the portal, or a token that may not write what the cycle
-            // writes, stops here, before the store is opened.
-            if (request.Push && !request.DryRun)
-            {
-                await PortalScopeCheck.EnsureWriteScopesAsync(mappings, host.Services.GetRequiredService<IHubSpotDiagnostics>(), cancellationToken);
-            }
-
+            // "Validated at start": a mapping that does not fit the portal stops here, before the store is opened.
+            // A sync that pushes needs the outbound properties: without them (no `schema apply` yet) it stops before any write.
+            // (A token that may not write what the cycle writes stops it before its first write: WriteScopeGate.)
             if (!parse.GetValue(skipPortalCheck))
             {
-                await PortalMappingCheck.EnsureFitsAsync(mappings, host.Services.GetRequiredService<ICrmSource>(), cancellationToken);
+                var writes = request.Push && !request.DryRun;
+                foreach (var warning in await PortalMappingCheck.EnsureFitsAsync(mappings, host.Services.GetRequiredService<ICrmSource>(), cancellationToken, writes))
+                {
+                    await env.Error.WriteLineAsync($"warning: {warning}");
+                }
             }
 
             var kinds = request.Objects ?? mappings.Objects.Keys.Order().ToList();
             var report = await SyncProgressDisplay.RunAsync(env, kinds, progress => cycle.RunAsync(request, progress, cancellationToken));
             await env.Output.WriteAsync(CycleText.Render(report));
             await host.StopAsync(CancellationToken.None);
+
+            // Writes HubSpot rejected above Sync:MaxRejectedShare fail the cycle (exit 1), with the reasons counted.
+            if (report.Rejections is { Exceeded: true } rejections)
+            {
+                await env.Error.WriteAsync(rejections.Render());
+                return ExitCodes.RuntimeFailure;
+            }
+
             return ExitCodes.Success;
         }));
         return command;

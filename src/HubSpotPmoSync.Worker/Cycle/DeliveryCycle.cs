@@ -7,8 +7,11 @@ using HubSpotPmoSync.Core.Rollups;
 using HubSpotPmoSync.Core.Sync;
 using HubSpotPmoSync.Core.WriteBack;
 using HubSpotPmoSync.Storage;
+using HubSpotPmoSync.Storage.DeliveryData;
 using HubSpotPmoSync.Storage.WriteBack;
 using HubSpotPmoSync.Worker.Hosting;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
 
 namespace HubSpotPmoSync.Worker.Cycle;
 
@@ -25,7 +28,8 @@ internal sealed record CycleReport(
     PortfolioRollup? Rollups,
     int Enqueued,
     FlushReport? Flush,
-    WriteBackPlan? Plan);
+    WriteBackPlan? Plan,
+    RejectedWrites? Rejections = null);
 
 /// <summary>
 /// One sync cycle (DESIGN.md "The flow"): pull what changed, record what HubSpot holds for the outbound properties,
@@ -43,6 +47,7 @@ internal sealed class DeliveryCycle(
     KickoffService kickoff,
     OutboxFlusher flusher,
     ICrmSource source,
+    IOptions<SyncOptions> syncOptions,
     TimeProvider time)
 {
     /// <summary>
@@ -53,6 +58,12 @@ internal sealed class DeliveryCycle(
     /// </summary>
     public async Task<CycleReport> RunAsync(CycleRequest request, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
+        if (request.DryRun && !database.Exists)
+        {
+            return await DryRunWithoutDatabaseAsync(request, progress, cancellationToken);
+        }
+
+        var started = time.GetUtcNow();
         using var held = request.DryRun ? null : await CycleLock.AcquireAsync(database, request.Full ? "full cycle" : "incremental cycle", time.GetUtcNow(), cancellationToken);
         var map = mappings.Mappings;
         var healthRules = request.Push ? rules.Rules : null;
@@ -70,7 +81,7 @@ internal sealed class DeliveryCycle(
 
         if (request.DryRun)
         {
-            return await PlanAsync(pull, map, healthRules!, kickoffOptions, projectPipelines, asOf, cancellationToken);
+            return await PlanAsync(pull, map, healthRules!, kickoffOptions, projectPipelines, asOf, store, data, database, cancellationToken);
         }
 
         await ObserveAsync(map, cancellationToken);
@@ -98,12 +109,23 @@ internal sealed class DeliveryCycle(
         var changes = await BuildChangesAsync(map, model, health, rollup, asOf, time.GetUtcNow(), [], writeBack, cancellationToken);
         await writeBack.EnqueueAsync(changes, time.GetUtcNow(), cancellationToken);
         var flush = await flusher.DrainAsync(cancellationToken);
-        return new CycleReport(pull, kicked, health, rollup, changes.Count, flush, null);
+        var letters = flush.DeadLettered > 0 ? await writeBack.ListDeadLettersAsync(cancellationToken) : [];
+        var rejections = RejectedWrites.Of(kicked, flush, letters, started, syncOptions.Value.MaxRejectedShare);
+        return new CycleReport(pull, kicked, health, rollup, changes.Count, flush, null, rejections);
     }
 
     /// <summary>Scores every project and rolls up; with <paramref name="saveSnapshots"/>, stores one snapshot per project.</summary>
-    public (PortfolioHealth Health, PortfolioRollup Rollup) Score(DeliveryModelSnapshot model, HealthRules healthRules, DateTimeOffset asOf, bool saveSnapshots)
+    public (PortfolioHealth Health, PortfolioRollup Rollup) Score(DeliveryModelSnapshot model, HealthRules healthRules, DateTimeOffset asOf, bool saveSnapshots) =>
+        Score(data, model, healthRules, asOf, saveSnapshots);
+
+    /// <summary>
+    /// Scores every project of <paramref name="model"/> with the time entries, milestones and snapshots of
+    /// <paramref name="data"/> and rolls up; with <paramref name="saveSnapshots"/>, stores one snapshot per project.
+    /// Needs no HubSpot connection: the read commands (<c>health</c>, <c>budget report</c>) score with it.
+    /// </summary>
+    public static (PortfolioHealth Health, PortfolioRollup Rollup) Score(IDeliveryDataStore data, DeliveryModelSnapshot model, HealthRules healthRules, DateTimeOffset asOf, bool saveSnapshots)
     {
+        ArgumentNullException.ThrowIfNull(data);
         var history = data.LoadHealthSnapshots(asOf, Math.Max(1, healthRules.Trend.Window));
         var delivery = data.Load(DateOnly.FromDateTime(asOf.UtcDateTime));
         var health = PortfolioHealthEvaluator.Evaluate(model, delivery, healthRules, asOf, history);
@@ -115,6 +137,48 @@ internal sealed class DeliveryCycle(
         return (health, RollupCalculator.Rollup(model, health));
     }
 
+    /// <summary>
+    /// The dry run of a first sync, before any database exists: the pull goes into a throw-away SQLite file in a
+    /// temporary folder (deleted afterwards, whatever happens), and kickoff and the pushes are planned from it exactly
+    /// as over a real store. Nothing is created at <c>Storage:DatabasePath</c> and nothing is written to HubSpot.
+    /// </summary>
+    private async Task<CycleReport> DryRunWithoutDatabaseAsync(CycleRequest request, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+    {
+        var folder = Directory.CreateTempSubdirectory("hubspot-pmo-sync-dry-run-");
+        try
+        {
+            var scratch = new SqliteDatabase(new StorageOptions { DatabasePath = Path.Combine(folder.FullName, "dry-run.db") });
+            var scratchStore = new SqliteDeliveryStore(scratch);
+            var map = mappings.Mappings;
+            var healthRules = request.Push ? rules.Rules : null;
+            var scratchRunner = new SyncRunner(source, scratchStore, map, syncOptions.Value, time);
+            var pull = await scratchRunner.RunAsync(new SyncRequest(request.Full, request.Objects, DryRun: false), progress, cancellationToken);
+            pull = pull with { DryRun = true };
+            if (!request.Push)
+            {
+                return new CycleReport(pull, null, null, null, 0, null, null);
+            }
+
+            var kickoffOptions = KickoffOptionsFor(map);
+            var projectPipelines = map.For(EntityKind.Project) is null
+                ? []
+                : await source.GetPipelinesAsync(kickoffOptions.ProjectObjectType, cancellationToken);
+            return await PlanAsync(
+                pull, map, healthRules!, kickoffOptions, projectPipelines, request.AsOf ?? time.GetUtcNow(), scratchStore, new SqliteDeliveryDataStore(scratch), scratch, cancellationToken);
+        }
+        finally
+        {
+            // Pooled connections keep the file open; the folder goes with every file SQLite made (-wal, -shm).
+            SqliteConnection.ClearAllPools();
+            folder.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// The write plan of a dry run over <paramref name="planStore"/> (the database read-only, or a dry run's throw-away
+    /// store): kickoff's creates and links, and the pushes — those of the projects kickoff would create included, scored
+    /// as the run scores them once it has pulled them, and the rollups they change.
+    /// </summary>
     private async Task<CycleReport> PlanAsync(
         SyncReport pull,
         MappingSet map,
@@ -122,37 +186,93 @@ internal sealed class DeliveryCycle(
         KickoffOptions kickoffOptions,
         IReadOnlyList<CrmPipeline> projectPipelines,
         DateTimeOffset asOf,
+        IDeliveryStore planStore,
+        IDeliveryDataStore planData,
+        SqliteDatabase planDatabase,
         CancellationToken cancellationToken)
     {
-        // Nothing is created by a dry run: without a database there is no local model yet, and the plan says so.
-        if (!database.Exists)
+        // Nothing is created by a dry run: a database removed while the dry run pulled has no model to plan from.
+        if (!planDatabase.Exists)
         {
             return new CycleReport(pull, null, null, null, 0, null, WriteBackPlan.Empty);
         }
 
-        var model = await store.LoadModelAsync(cancellationToken);
-        var readOnly = SqliteWriteBackStore.ReadOnly(database);
+        var model = await planStore.LoadModelAsync(cancellationToken);
+        var readOnly = SqliteWriteBackStore.ReadOnly(planDatabase);
         var kickoffPlan = map.For(EntityKind.Project) is not null && map.For(EntityKind.Deal) is not null
             ? KickoffPlanner.Plan(model, kickoffOptions, projectPipelines)
             : null;
-        var (health, rollup) = Score(model, healthRules, asOf, saveSnapshots: false);
-        var observed = await ObservedRecordsAsync(map, cancellationToken);
+        var observed = await ObservedRecordsAsync(map, planStore, cancellationToken);
+        if (kickoffPlan is { Projects.Count: > 0 })
+        {
+            (model, var kickedOff) = WithKickedOff(model, kickoffPlan, map, time.GetUtcNow());
+            observed = [.. observed, .. kickedOff];
+        }
+
+        var (health, rollup) = Score(planData, model, healthRules, asOf, saveSnapshots: false);
         var changes = await BuildChangesAsync(map, model, health, rollup, asOf, time.GetUtcNow(), observed, readOnly, cancellationToken);
         var plan = await WriteBackPlanner.PlanAsync(readOnly, changes, kickoffPlan, observed, cancellationToken);
         return new CycleReport(pull, null, health, rollup, changes.Count, null, plan);
     }
 
+    /// <summary>
+    /// The model as the run holds it after kickoff and its re-pull of projects: each project to create, as HubSpot
+    /// would hold it (the kickoff's values through the projects' mapping, keyed <c>project_code:CODE</c> until HubSpot
+    /// gives it an id), linked to its deal and the deal's companies where those pairs are synced; a project found by
+    /// its code, linked. The observations are the new projects' outbound properties, empty as created.
+    /// </summary>
+    internal static (DeliveryModelSnapshot Model, IReadOnlyList<ObservedRecord> Observed) WithKickedOff(
+        DeliveryModelSnapshot model, KickoffPlan plan, MappingSet map, DateTimeOffset now)
+    {
+        var mapping = map.For(EntityKind.Project)!;
+        bool Synced(EntityKind other) => map.Associations.Any(a => (a.From, a.To) == (EntityKind.Project, other) || (a.From, a.To) == (other, EntityKind.Project));
+        var outbound = mapping.Fields.Where(f => f.IsOutbound).Select(f => f.HubSpot).Distinct(StringComparer.Ordinal).ToList();
+        var projects = model.Projects.ToList();
+        var links = model.Links.ToList();
+        var observed = new List<ObservedRecord>();
+        foreach (var kickoff in plan.Projects)
+        {
+            var id = kickoff.ExistingProjectId;
+            if (id is null)
+            {
+                id = RecordRef.KeyOf(kickoff.ProjectCode, plan.CodeProperty);
+                var properties = new Dictionary<string, string?>(kickoff.Properties, StringComparer.Ordinal) { [plan.CodeProperty] = kickoff.ProjectCode };
+                var mapped = RecordMapper.Map(new CrmRecord(id, properties, now, now), mapping);
+                if (mapped.Status != LedgerStatus.InSync)
+                {
+                    // Excluded by a filter or failing a transform: the run leaves it out of the model too.
+                    continue;
+                }
+
+                projects.Add(DeliveryEntityFactory.ToProject(mapped.Record));
+                observed.Add(new ObservedRecord(mapping.HubSpotObject, id, outbound.ToDictionary(p => p, p => properties.GetValueOrDefault(p), StringComparer.Ordinal), now));
+            }
+
+            if (Synced(EntityKind.Deal))
+            {
+                links.Add(new DeliveryLink(EntityKind.Project, id, EntityKind.Deal, kickoff.DealId, []));
+            }
+
+            if (Synced(EntityKind.Company))
+            {
+                links.AddRange(kickoff.CompanyIds.Select(c => new DeliveryLink(EntityKind.Project, id, EntityKind.Company, c, [])));
+            }
+        }
+
+        return (model with { Projects = projects, Links = links }, observed);
+    }
+
     /// <summary>Records what HubSpot holds for every outbound property (the diff base and the echo check).</summary>
     private async Task ObserveAsync(MappingSet map, CancellationToken cancellationToken)
     {
-        var observed = await ObservedRecordsAsync(map, cancellationToken);
+        var observed = await ObservedRecordsAsync(map, store, cancellationToken);
         if (observed.Count > 0)
         {
             await writeBack.RecordObservedAsync(observed, cancellationToken);
         }
     }
 
-    private async Task<IReadOnlyList<ObservedRecord>> ObservedRecordsAsync(MappingSet map, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<ObservedRecord>> ObservedRecordsAsync(MappingSet map, IDeliveryStore store, CancellationToken cancellationToken)
     {
         var observed = new List<ObservedRecord>();
         foreach (var mapping in map.Objects.Values)

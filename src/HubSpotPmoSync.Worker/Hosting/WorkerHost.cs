@@ -16,18 +16,41 @@ internal static class WorkerHost
 {
     /// <param name="env">Where the command writes, the configuration overrides it adds and the clock it runs on.</param>
     /// <param name="longRunning">The <c>run</c> worker: information logs and the Quartz schedule.</param>
-    public static HostApplicationBuilder CreateBuilder(CommandEnvironment env, bool longRunning = false)
+    /// <param name="sections">The options sections a read-only command uses, whose values are checked (null: every section).</param>
+    /// <exception cref="UserInputException">A settings file is not valid JSON, or a value does not fit its option's type.</exception>
+    public static HostApplicationBuilder CreateBuilder(CommandEnvironment env, bool longRunning = false, IReadOnlyCollection<string>? sections = null)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        HostApplicationBuilder builder;
+        var contentRoot = Directory.GetCurrentDirectory();
+        try
         {
-            Args = [],
-            ContentRootPath = Directory.GetCurrentDirectory(),
-            ApplicationName = "HubSpotPmoSync",
-        });
+            builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+            {
+                Args = [],
+                ContentRootPath = contentRoot,
+                ApplicationName = "HubSpotPmoSync",
+            });
+        }
+        catch (InvalidDataException e) when (ConfigurationCheck.BrokenJsonFile(contentRoot, EnvironmentName()) is { } spot)
+        {
+            throw new UserInputException(spot, e);
+        }
 
         if (env.ConfigurationOverrides is { Count: > 0 } overrides)
         {
             builder.Configuration.AddInMemoryCollection(overrides);
+        }
+
+        // Before any options class is bound: a value of the wrong type stops here naming the key, a misspelled key warns.
+        var check = ConfigurationCheck.Check(builder.Configuration, sections);
+        foreach (var warning in check.Warnings)
+        {
+            env.Error.WriteLine($"warning: {warning}");
+        }
+
+        if (check.Errors.Count > 0)
+        {
+            throw new UserInputException(["the configuration is not valid:", .. check.Errors.Select(e => "  " + e)]);
         }
 
         builder.Logging.ClearProviders();
@@ -66,6 +89,9 @@ internal static class WorkerHost
 
         return builder;
     }
+
+    private static string EnvironmentName() =>
+        Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") is { Length: > 0 } name ? name : Environments.Production;
 
     /// <summary>Resolves a configured relative path against the current folder first, then the program's folder.</summary>
     public static string ResolvePath(string path)

@@ -12,12 +12,19 @@ namespace HubSpotPmoSync.Worker.Import;
 /// </summary>
 internal sealed class CsvImportFile
 {
-    private CsvImportFile(string path, byte[] content, string[] header, List<CsvImportRecord> records)
+    private static readonly string[] Candidates = [",", ";", "\t"];
+
+    private CsvImportFile(string path, byte[] content, string[] header, List<CsvImportRecord> records, ImportFormat format, string delimiter, string? delimiterSeen, string encodingName, List<string> warnings)
     {
         Path = path;
         ContentHash = Convert.ToHexStringLower(SHA256.HashData(content));
         Header = header;
         Records = records;
+        Format = format;
+        Delimiter = delimiter;
+        DelimiterSeen = delimiterSeen;
+        EncodingName = encodingName;
+        Warnings = warnings;
     }
 
     public string Path { get; }
@@ -28,9 +35,24 @@ internal sealed class CsvImportFile
 
     public IReadOnlyList<CsvImportRecord> Records { get; }
 
-    /// <summary>Reads the whole file; throws <see cref="ImportFileException"/> when it cannot be read or has no header.</summary>
-    public static CsvImportFile Read(string path, string delimiter)
+    public ImportFormat Format { get; }
+
+    /// <summary>The delimiter the file was read with.</summary>
+    public string Delimiter { get; }
+
+    /// <summary>The candidate delimiter (<c>,</c> <c>;</c> tab) the header line uses most; null when it uses none.</summary>
+    public string? DelimiterSeen { get; }
+
+    /// <summary>The encoding the file was read with (from its byte order mark, UTF-8, or <c>Import:Encoding</c>).</summary>
+    public string EncodingName { get; }
+
+    /// <summary>What the reader noticed but did not reject (e.g. a UTF-8 file read as configured in another encoding).</summary>
+    public IReadOnlyList<string> Warnings { get; }
+
+    /// <summary>Reads the whole file; throws <see cref="ImportFileException"/> when it cannot be read or decoded, or has no header.</summary>
+    public static CsvImportFile Read(string path, ImportFormat format)
     {
+        ArgumentNullException.ThrowIfNull(format);
         byte[] content;
         try
         {
@@ -40,6 +62,11 @@ internal sealed class CsvImportFile
         {
             throw new ImportFileException($"Cannot read '{path}': {ex.Message}", ex);
         }
+
+        var warnings = new List<string>();
+        var (text, encodingName) = Decode(path, content, format, warnings);
+        var delimiterSeen = SeenDelimiter(text);
+        var delimiter = format.Delimiter ?? delimiterSeen ?? ",";
 
         var malformed = false;
         var config = new CsvConfiguration(CultureInfo.InvariantCulture)
@@ -52,7 +79,7 @@ internal sealed class CsvImportFile
             TrimOptions = TrimOptions.None,
         };
 
-        using var reader = new StreamReader(new MemoryStream(content), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        using var reader = new StringReader(text);
         using var parser = new CsvParser(reader, config);
         if (!parser.Read())
         {
@@ -86,10 +113,91 @@ internal sealed class CsvImportFile
             records.Add(new CsvImportRecord(firstLine, parser.Record ?? [], raw, malformed ? "malformed CSV: a quote inside an unquoted field or after a closing quote" : null));
         }
 
-        return new CsvImportFile(path, content, header, records);
+        return new CsvImportFile(path, content, header, records, format, delimiter, delimiterSeen, encodingName, warnings);
     }
 
-    /// <summary>The index of each wanted header; throws naming every required header that is missing.</summary>
+    /// <summary>
+    /// The text of the file: a byte order mark's encoding; else UTF-8 when the setting is <c>auto</c> or UTF-8 (a byte
+    /// that is not UTF-8 stops the import, naming its line); else the configured encoding.
+    /// </summary>
+    private static (string Text, string EncodingName) Decode(string path, byte[] content, ImportFormat format, List<string> warnings)
+    {
+        ReadOnlySpan<byte> bytes = content;
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            return (StrictUtf8(path, content, 3), "UTF-8 (byte order mark)");
+        }
+
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]))
+        {
+            return (System.Text.Encoding.Unicode.GetString(content, 2, content.Length - 2), "UTF-16 LE (byte order mark)");
+        }
+
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
+        {
+            return (System.Text.Encoding.BigEndianUnicode.GetString(content, 2, content.Length - 2), "UTF-16 BE (byte order mark)");
+        }
+
+        if (format.Encoding is null || format.Encoding.CodePage == 65001)
+        {
+            return (StrictUtf8(path, content, 0), "UTF-8");
+        }
+
+        if (System.Text.Unicode.Utf8.IsValid(bytes) && bytes.ContainsAnyExceptInRange((byte)0, (byte)0x7F))
+        {
+            warnings.Add($"'{path}' is valid UTF-8 with non-ASCII characters, but Import:Encoding={format.EncodingName} reads it as {format.Encoding.WebName}: check names and notes for garbled letters (or set Import:Encoding=auto).");
+        }
+
+        return (format.Encoding.GetString(content), format.Encoding.WebName);
+    }
+
+    private static string StrictUtf8(string path, byte[] content, int start)
+    {
+        var chars = new char[content.Length];
+        var status = System.Text.Unicode.Utf8.ToUtf16(content.AsSpan(start), chars, out var read, out var written, replaceInvalidSequences: false);
+        if (status == System.Buffers.OperationStatus.Done)
+        {
+            return new string(chars, 0, written);
+        }
+
+        var at = start + read;
+        var line = 1 + content.AsSpan(0, at).Count((byte)'\n');
+        var column = at - content.AsSpan(0, at).LastIndexOf((byte)'\n');
+        throw new ImportFileException(
+            $"'{path}' is not valid UTF-8: line {line.ToString(CultureInfo.InvariantCulture)}, byte {column.ToString(CultureInfo.InvariantCulture)} is 0x{content[at]:X2}. "
+            + "A file saved by Excel or an older tool is often Windows-1252 (Latin-1): set Import:Encoding=windows-1252 (or latin1), or save the file as UTF-8. Nothing was imported.");
+    }
+
+    /// <summary>The candidate delimiter the header line (up to its first line break outside quotes) uses most; null for none.</summary>
+    internal static string? SeenDelimiter(string text)
+    {
+        var counts = new int[Candidates.Length];
+        var quoted = false;
+        foreach (var ch in text)
+        {
+            if (ch == '"')
+            {
+                quoted = !quoted;
+            }
+            else if (!quoted && ch is '\n' or '\r')
+            {
+                break;
+            }
+            else if (!quoted)
+            {
+                var i = Array.IndexOf(Candidates, ch.ToString());
+                if (i >= 0)
+                {
+                    counts[i]++;
+                }
+            }
+        }
+
+        var best = counts.Max();
+        return best == 0 ? null : Candidates[Array.IndexOf(counts, best)];
+    }
+
+    /// <summary>The index of each wanted header; throws naming every required header that is missing, and the delimiter.</summary>
     public Dictionary<string, int> MapColumns(IEnumerable<(string Header, bool Required)> wanted)
     {
         var map = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
@@ -110,10 +218,25 @@ internal sealed class CsvImportFile
         if (missing.Count > 0)
         {
             throw new ImportFileException(
-                $"'{Path}' lacks the required column(s) {string.Join(", ", missing.Select(m => "'" + m + "'"))}; its header is: {string.Join(", ", Header)}. Map other names in configuration.");
+                $"'{Path}' lacks the required column(s) {string.Join(", ", missing.Select(m => "'" + m + "'"))}; its header is: {string.Join(", ", Header)}. {DelimiterHint()}Map other names in configuration.");
         }
 
         return map;
+    }
+
+    private string DelimiterHint()
+    {
+        var key = Format.DelimiterKey;
+        if (Format.Delimiter is null)
+        {
+            return DelimiterSeen is null
+                ? "The header line has no ',' ';' or tab, so it was read as one column. "
+                : $"It was read as separated by {ImportFormat.Show(Delimiter)}, detected from the header line ({key} is auto). ";
+        }
+
+        return DelimiterSeen is not null && DelimiterSeen != Delimiter
+            ? $"The header line is separated by {ImportFormat.Show(DelimiterSeen)}, but {key} is {ImportFormat.Show(Delimiter)}: set {key} to {(DelimiterSeen == "\t" ? "tab" : DelimiterSeen)} or auto. "
+            : $"It was read as separated by {ImportFormat.Show(Delimiter)} ({key}). ";
     }
 
     /// <summary>Writes <c>FILE.rejects.csv</c> (line, reason, raw) or deletes a stale one; returns its path or null.</summary>
@@ -155,8 +278,37 @@ internal static class ImportValues
     public static bool TryDate(string value, IReadOnlyList<string> formats, out DateOnly date) =>
         DateOnly.TryParseExact(value.Trim(), formats.ToArray(), CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
 
-    public static bool TryNumber(string value, out decimal number) =>
-        decimal.TryParse(value.Trim(), NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out number);
+    public static bool TryNumber(string value, out decimal number) => TryNumber(value, ImportCulture.Invariant, out number, out _);
+
+    /// <summary>
+    /// Reads a number written in <paramref name="culture"/>: its decimal separator, an optional leading sign, no
+    /// thousands separators (a separator that may be either is never guessed). <paramref name="hint"/> says what to
+    /// change when the other decimal separator is seen; empty otherwise.
+    /// </summary>
+    public static bool TryNumber(string value, ImportCulture culture, out decimal number, out string hint)
+    {
+        var text = value.Trim();
+        var other = culture.DecimalSeparator == '.' ? ',' : '.';
+        hint = "";
+        number = 0m;
+        if (text.Contains(other, StringComparison.Ordinal))
+        {
+            hint = culture.IsInvariant
+                ? ": a comma, but Import:Culture is invariant (decimal point); for decimal commas set Import:Culture (e.g. de-DE). Thousands separators are not read"
+                : $": a '{other}', but Import:Culture {culture.Display} writes decimals with '{culture.DecimalSeparator}'. Thousands separators are not read";
+            return false;
+        }
+
+        var invariantText = culture.DecimalSeparator == ',' ? text.Replace(',', '.') : text;
+        return decimal.TryParse(invariantText, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out number);
+    }
+
+    /// <summary>The reason a number cannot be read, naming the value and column.</summary>
+    public static string BadNumber(string value, string column, string hint) => $"bad number '{value}' in '{column}'{hint}";
+
+    /// <summary>The date formats an import accepts: the configured ones, else ISO plus the culture's.</summary>
+    public static IReadOnlyList<string> DateFormats(List<string> configured, ImportCulture culture) =>
+        configured.Count > 0 ? configured : ["yyyy-MM-dd", .. culture.DateFormats];
 
     /// <summary>A number in a canonical form (no trailing zeros) for row keys: 1.50 and 1.5 are the same.</summary>
     public static string Canonical(decimal value) => (value / 1.0000000000000000000000000000m).ToString(CultureInfo.InvariantCulture);

@@ -54,7 +54,8 @@ internal static class CsvImportFlow
 
     /// <summary>
     /// Runs <paramref name="check"/> over every row, rejects a row whose key was seen on an earlier line, stores the
-    /// accepted rows through <paramref name="store"/> and writes the rejects file.
+    /// accepted rows through <paramref name="store"/> as one batch, and writes the rejects file. The warnings are the
+    /// file's, then what <paramref name="warn"/> finds in the accepted rows (with their lines).
     /// </summary>
     public static ImportResult Run<T, TKey>(
         string path,
@@ -64,12 +65,14 @@ internal static class CsvImportFlow
         Func<T, TKey> keyOf,
         Func<T, long, string> duplicateReason,
         Func<IReadOnlyList<(TKey Key, T Item)>, ImportBatch, DeliveryDataWriteResult> store,
+        Func<IReadOnlyList<(long Line, T Item)>, IEnumerable<string>> warn,
         TimeProvider timeProvider)
         where T : class
         where TKey : notnull
     {
         var rejections = new List<ImportRejection>();
         var accepted = new List<(TKey Key, T Item)>();
+        var acceptedLines = new List<(long Line, T Item)>();
         var firstLine = new Dictionary<TKey, long>();
 
         foreach (var record in file.Records)
@@ -86,6 +89,7 @@ internal static class CsvImportFlow
                 {
                     firstLine[key] = record.Line;
                     accepted.Add((key, item!));
+                    acceptedLines.Add((record.Line, item!));
                 }
             }
 
@@ -98,6 +102,24 @@ internal static class CsvImportFlow
         var batch = new ImportBatch(kind, Path.GetFullPath(path), file.ContentHash, timeProvider.GetUtcNow(), file.Records.Count, rejections.Count);
         var written = store(accepted, batch);
         var rejectsPath = file.WriteRejects(rejections);
-        return new ImportResult(path, file.Records.Count, written.Inserted, written.Updated, written.Unchanged, rejections.Count, rejectsPath, rejections);
+        var warnings = file.Warnings.Concat(warn(acceptedLines)).ToList();
+        return new ImportResult(path, file.Records.Count, written.Inserted, written.Updated, written.Unchanged, rejections.Count, rejectsPath, rejections, written.BatchId, warnings);
+    }
+
+    /// <summary>
+    /// A warning for rows dated after today (the clock's local date), with their count and first lines; none when
+    /// there are none. Such rows are imported: a timesheet may hold planned time, but it usually means a wrong date.
+    /// </summary>
+    public static IEnumerable<string> FutureDated<T>(IReadOnlyList<(long Line, T Item)> rows, Func<T, DateOnly?> dateOf, DateOnly today, Func<int, string> phrase)
+    {
+        var lines = rows.Where(r => dateOf(r.Item) is { } d && d > today).Select(r => r.Line).ToList();
+        if (lines.Count == 0)
+        {
+            yield break;
+        }
+
+        const int Shown = 5;
+        var first = string.Join(", ", lines.Take(Shown).Select(l => l.ToString(CultureInfo.InvariantCulture))) + (lines.Count > Shown ? ", …" : "");
+        yield return $"{phrase(lines.Count)} after today ({today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}): line{(lines.Count == 1 ? "" : "s")} {first}. They were imported; check their dates.";
     }
 }

@@ -1,5 +1,35 @@
 namespace HubSpotPmoSync.Worker.Import;
 
+/// <summary>How every import reads its file: section <c>Import</c> (the character encoding, the culture of numbers and dates, the delimiter).</summary>
+public sealed class ImportOptions
+{
+    /// <summary>The configuration section: <c>Import</c>.</summary>
+    public const string SectionName = "Import";
+
+    /// <summary>
+    /// The file's character encoding: <c>auto</c> reads a byte order mark's encoding, else UTF-8, and rejects a file
+    /// that is not valid UTF-8 (naming the line of the first bad byte); or a name such as <c>utf-8</c>,
+    /// <c>windows-1252</c> or <c>iso-8859-1</c> (<c>latin1</c>). A byte order mark always wins.
+    /// </summary>
+    /// <value>The default value is <c>auto</c>.</value>
+    public string Encoding { get; set; } = "auto";
+
+    /// <summary>
+    /// The culture of numbers and dates in the file, e.g. <c>de-DE</c> (decimal comma, dates <c>dd.MM.yyyy</c>).
+    /// Empty means the invariant culture: a decimal point and ISO dates. Thousands separators are never accepted.
+    /// </summary>
+    /// <value>The default value is empty (invariant).</value>
+    public string Culture { get; set; } = "";
+
+    /// <summary>
+    /// The field delimiter: <c>auto</c> takes the one of <c>,</c> <c>;</c> and tab the header line uses most;
+    /// or the delimiter itself (<c>tab</c> for a tab). <c>Import:TimeEntries:Delimiter</c> and
+    /// <c>Import:Milestones:Delimiter</c> override it per kind.
+    /// </summary>
+    /// <value>The default value is <c>auto</c>.</value>
+    public string Delimiter { get; set; } = "auto";
+}
+
 /// <summary>Options of <c>import time-entries FILE</c>, section <c>Import:TimeEntries</c>.</summary>
 public sealed class TimeEntryImportOptions
 {
@@ -20,9 +50,19 @@ public sealed class TimeEntryImportOptions
     /// <summary>The formats used: <see cref="DateFormats"/>, or <c>yyyy-MM-dd</c> when none is configured.</summary>
     public IReadOnlyList<string> EffectiveDateFormats => DateFormats.Count > 0 ? DateFormats : ["yyyy-MM-dd"];
 
-    /// <summary>The field delimiter.</summary>
-    /// <value>The default value is <c>,</c>.</value>
-    public string Delimiter { get; set; } = ",";
+    /// <summary>The field delimiter of time-entry files; unset means <c>Import:Delimiter</c>.</summary>
+    /// <value>The default value is null: <c>Import:Delimiter</c> (itself <c>auto</c> by default).</value>
+    public string? Delimiter { get; set; }
+
+    /// <summary>
+    /// The identity of a time entry: the fields (<c>Date</c>, <c>ProjectCode</c>, <c>Person</c>, <c>Hours</c>,
+    /// <c>CostRate</c>, <c>BillRate</c>, <c>Notes</c>, <c>Id</c>) that make a row of a re-export the same entry as one
+    /// stored before, so it replaces that entry instead of adding one. Entries sharing those values count in file
+    /// order (1st, 2nd …); with <c>Id</c> the id must be unique in the file. Empty means the default; the list starts
+    /// empty because the configuration binder appends to a pre-filled list.
+    /// </summary>
+    /// <value>The default value is empty, meaning <c>Date</c>, <c>ProjectCode</c>, <c>Person</c>, <c>Notes</c>.</value>
+    public List<string> Key { get; set; } = [];
 
     /// <summary>Most hours one entry may hold; more is rejected as out of range.</summary>
     /// <value>The default value is 24.</value>
@@ -56,6 +96,9 @@ public sealed class TimeEntryColumns
 
     /// <value>The default value is <c>Notes</c>. Optional column and value.</value>
     public string Notes { get; set; } = "Notes";
+
+    /// <value>The default value is <c>Id</c>: the exporting tool's id of the entry. Optional column; required when <c>Import:TimeEntries:Key</c> names <c>Id</c>.</value>
+    public string Id { get; set; } = "Id";
 }
 
 /// <summary>Options of <c>import milestones FILE</c>, section <c>Import:Milestones</c>.</summary>
@@ -77,9 +120,9 @@ public sealed class MilestoneImportOptions
     /// <summary>The formats used: <see cref="DateFormats"/>, or <c>yyyy-MM-dd</c> when none is configured.</summary>
     public IReadOnlyList<string> EffectiveDateFormats => DateFormats.Count > 0 ? DateFormats : ["yyyy-MM-dd"];
 
-    /// <summary>The field delimiter.</summary>
-    /// <value>The default value is <c>,</c>.</value>
-    public string Delimiter { get; set; } = ",";
+    /// <summary>The field delimiter of milestone files; unset means <c>Import:Delimiter</c>.</summary>
+    /// <value>The default value is null: <c>Import:Delimiter</c> (itself <c>auto</c> by default).</value>
+    public string? Delimiter { get; set; }
 }
 
 /// <summary>Header names of the milestone CSV columns.</summary>

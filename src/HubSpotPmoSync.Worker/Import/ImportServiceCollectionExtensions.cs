@@ -9,7 +9,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class ImportServiceCollectionExtensions
 {
     /// <summary>
-    /// Binds <c>Import:TimeEntries</c> and <c>Import:Milestones</c> (validated at start) and registers
+    /// Binds <c>Import</c>, <c>Import:TimeEntries</c> and <c>Import:Milestones</c> (validated at start) and registers
     /// <see cref="TimeEntryImporter"/> and <see cref="MilestoneImporter"/>. Needs an <c>IDeliveryDataStore</c>
     /// (<c>AddSqliteDeliveryData</c>) and a <see cref="TimeProvider"/>.
     /// </summary>
@@ -18,8 +18,10 @@ public static class ImportServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
 
+        services.AddOptions<ImportOptions>().Bind(configuration.GetSection(ImportOptions.SectionName)).ValidateOnStart();
         services.AddOptions<TimeEntryImportOptions>().Bind(configuration.GetSection(TimeEntryImportOptions.SectionName)).ValidateOnStart();
         services.AddOptions<MilestoneImportOptions>().Bind(configuration.GetSection(MilestoneImportOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ImportOptions>, ImportOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TimeEntryImportOptions>, ImportOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MilestoneImportOptions>, ImportOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);

@@ -7,12 +7,30 @@ namespace HubSpotPmoSync.Worker.Import;
 
 /// <summary>
 /// <c>import milestones FILE</c>: reads a milestone CSV (project code, name, planned date, actual date, weight,
-/// percent complete), rejects bad rows into <c>FILE.rejects.csv</c>, and upserts the rest in one transaction by
-/// (project code, name): the same file again changes nothing; a changed row updates its milestone.
+/// percent complete), rejects bad rows into <c>FILE.rejects.csv</c>, and upserts the rest as one batch by
+/// (project code, name): the same file again changes nothing; a changed row replaces its milestone.
 /// </summary>
-public sealed class MilestoneImporter(IDeliveryDataStore store, IOptions<MilestoneImportOptions> options, TimeProvider timeProvider)
+public sealed class MilestoneImporter
 {
     public const string Kind = "milestones";
+
+    private readonly IDeliveryDataStore _store;
+    private readonly IOptions<MilestoneImportOptions> _options;
+    private readonly IOptions<ImportOptions> _common;
+    private readonly TimeProvider _timeProvider;
+
+    public MilestoneImporter(IDeliveryDataStore store, IOptions<MilestoneImportOptions> options, TimeProvider timeProvider)
+        : this(store, options, Options.Create(new ImportOptions()), timeProvider)
+    {
+    }
+
+    public MilestoneImporter(IDeliveryDataStore store, IOptions<MilestoneImportOptions> options, IOptions<ImportOptions> common, TimeProvider timeProvider)
+    {
+        _store = store;
+        _options = options;
+        _common = common;
+        _timeProvider = timeProvider;
+    }
 
     /// <summary>Imports <paramref name="path"/>; only rows whose project code is in <paramref name="knownProjectCodes"/> are accepted.</summary>
     /// <exception cref="ImportFileException">The file cannot be read, is empty, or lacks a required column.</exception>
@@ -20,20 +38,24 @@ public sealed class MilestoneImporter(IDeliveryDataStore store, IOptions<Milesto
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(knownProjectCodes);
-        var o = options.Value;
+        var o = _options.Value;
+        var format = ImportFormat.From(_common.Value, o.Delimiter, MilestoneImportOptions.SectionName);
         var c = o.Columns;
         var known = CsvImportFlow.KnownCodes(knownProjectCodes);
-        var file = CsvImportFile.Read(path, o.Delimiter);
+        var file = CsvImportFile.Read(path, format);
         var map = file.MapColumns([(c.ProjectCode, true), (c.Name, true), (c.PlannedDate, true), (c.ActualDate, false), (c.Weight, true), (c.PercentComplete, true)]);
+        var dateFormats = ImportValues.DateFormats(o.DateFormats, format.Culture);
+        var today = DateOnly.FromDateTime(_timeProvider.GetLocalNow().DateTime);
         return CsvImportFlow.Run<Milestone, (string, string)>(
             path,
             Kind,
             file,
-            (CsvImportRecord record, out Milestone? milestone) => Check(record, file.Header.Length, map, o, known, out milestone),
+            (CsvImportRecord record, out Milestone? milestone) => Check(record, file.Header.Length, map, o, format.Culture, dateFormats, known, out milestone),
             m => (m.ProjectCode.ToUpperInvariant(), m.Name.ToUpperInvariant()),
             (m, first) => $"duplicate row: milestone '{m.Name}' of {m.ProjectCode} is already on line {first.ToString(CultureInfo.InvariantCulture)}",
-            (rows, batch) => store.UpsertMilestones(rows.Select(r => r.Item).ToList(), batch),
-            timeProvider);
+            (rows, batch) => _store.UpsertMilestones(rows.Select(r => r.Item).ToList(), batch),
+            rows => CsvImportFlow.FutureDated(rows, m => m.ActualDate, today, n => n == 1 ? "1 milestone has an actual date" : $"{n.ToString(CultureInfo.InvariantCulture)} milestones have an actual date"),
+            _timeProvider);
     }
 
     private static string? Check(
@@ -41,6 +63,8 @@ public sealed class MilestoneImporter(IDeliveryDataStore store, IOptions<Milesto
         int columnCount,
         Dictionary<string, int> map,
         MilestoneImportOptions o,
+        ImportCulture culture,
+        IReadOnlyList<string> dateFormats,
         Dictionary<string, string> known,
         out Milestone? milestone)
     {
@@ -54,30 +78,30 @@ public sealed class MilestoneImporter(IDeliveryDataStore store, IOptions<Milesto
             return problem;
         }
 
-        if (!ImportValues.TryDate(Field(c.PlannedDate), o.EffectiveDateFormats, out var planned))
+        if (!ImportValues.TryDate(Field(c.PlannedDate), dateFormats, out var planned))
         {
-            return $"bad date '{Field(c.PlannedDate)}' in '{c.PlannedDate}' (expected {string.Join(" or ", o.EffectiveDateFormats)})";
+            return $"bad date '{Field(c.PlannedDate)}' in '{c.PlannedDate}' (expected {string.Join(" or ", dateFormats)})";
         }
 
         DateOnly? actual = null;
         if (Field(c.ActualDate).Length > 0)
         {
-            if (!ImportValues.TryDate(Field(c.ActualDate), o.EffectiveDateFormats, out var a))
+            if (!ImportValues.TryDate(Field(c.ActualDate), dateFormats, out var a))
             {
-                return $"bad date '{Field(c.ActualDate)}' in '{c.ActualDate}' (expected {string.Join(" or ", o.EffectiveDateFormats)})";
+                return $"bad date '{Field(c.ActualDate)}' in '{c.ActualDate}' (expected {string.Join(" or ", dateFormats)})";
             }
 
             actual = a;
         }
 
-        if (!ImportValues.TryNumber(Field(c.Weight), out var weight))
+        if (!ImportValues.TryNumber(Field(c.Weight), culture, out var weight, out var hint))
         {
-            return $"bad number '{Field(c.Weight)}' in '{c.Weight}'";
+            return ImportValues.BadNumber(Field(c.Weight), c.Weight, hint);
         }
 
-        if (!ImportValues.TryNumber(Field(c.PercentComplete), out var percent))
+        if (!ImportValues.TryNumber(Field(c.PercentComplete), culture, out var percent, out hint))
         {
-            return $"bad number '{Field(c.PercentComplete)}' in '{c.PercentComplete}'";
+            return ImportValues.BadNumber(Field(c.PercentComplete), c.PercentComplete, hint);
         }
 
         if (weight <= 0m)

@@ -38,6 +38,10 @@ internal static class ScheduledCycle
                     report.Health?.Projects.Count ?? 0,
                     report.Enqueued,
                     report.Flush is { } flush ? WriteBackText.Summary(flush) : "nothing to push");
+                if (report.Rejections is { Exceeded: true } rejected)
+                {
+                    Log.CycleRejected(log, job, rejected.Rejected, rejected.Attempted, rejected.MaxShare, rejected.Summary());
+                }
             }
         }
         catch (CycleLockedException e)

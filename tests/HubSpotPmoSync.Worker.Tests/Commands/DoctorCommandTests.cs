@@ -130,22 +130,22 @@ public sealed class DoctorCommandTests
     }
 
     [Theory]
-    [InlineData(0, DoctorVerdict.Pass)]
-    [InlineData(900, DoctorVerdict.Pass)]
-    [InlineData(4_000, DoctorVerdict.Pass)]
-    [InlineData(-3_000, DoctorVerdict.Pass)]
-    [InlineData(8_000, DoctorVerdict.Warn)]
-    [InlineData(-30_000, DoctorVerdict.Warn)]
-    [InlineData(75_000, DoctorVerdict.Fail)]
-    [InlineData(-120_000, DoctorVerdict.Fail)]
-    public void Clock_SkewAgainstHubSpotsDate_VerdictAllowsTheHeadersSecond(int localAheadMs, DoctorVerdict expected)
+    [InlineData(0, "Pass")]
+    [InlineData(900, "Pass")]
+    [InlineData(4_000, "Pass")]
+    [InlineData(-3_000, "Pass")]
+    [InlineData(8_000, "Warn")]
+    [InlineData(-30_000, "Warn")]
+    [InlineData(75_000, "Fail")]
+    [InlineData(-120_000, "Fail")]
+    public void Clock_SkewAgainstHubSpotsDate_VerdictAllowsTheHeadersSecond(int localAheadMs, string expected)
     {
         var server = new DateTimeOffset(2026, 12, 7, 10, 0, 0, TimeSpan.Zero);
         var ping = Ping(server);
 
         var check = DoctorCommand.Clock(ping, server + TimeSpan.FromMilliseconds(localAheadMs));
 
-        Assert.Equal(expected, check.Verdict);
+        Assert.Equal(Enum.Parse<DoctorVerdict>(expected), check.Verdict);
     }
 
     [Fact]
@@ -209,11 +209,8 @@ public sealed class DoctorCommandTests
         new Uri("https://api.hubapi.com/"), "2026-03", "GET /crm/objects/2026-03/companies?limit=1", Reachable: true, UnreachableReason: null,
         StatusCode: 200, HubSpotTokenStatus.Accepted, HubSpotVersionStatus.Served, serverDate, TimeSpan.FromMilliseconds(120), Detail: null);
 
-    /// <summary>Writes the emulator answered with success (a refused probe or write is not a write).</summary>
-    private static long SucceededWrites(WriteBackHarness h) =>
-        h.Emulator.Control.Stats().Requests.Where(r => WriteBackHarness.IsWrite(r.Key) && Status(r.Key) is >= 200 and < 300).Sum(r => r.Value);
-
-    private static int Status(string statsKey) => int.TryParse(statsKey[(statsKey.LastIndexOf(' ') + 1)..], out var status) ? status : 0;
+    /// <summary>Records the emulator changed (created, updated, archived, upserted, linked …), counted per record: a probe with no inputs changes none.</summary>
+    private static long SucceededWrites(WriteBackHarness h) => h.Emulator.Control.Stats().Writes.Values.Sum();
 
     private static int ClosedPort()
     {

@@ -56,11 +56,7 @@ public sealed class RunCommandTests : IDisposable
     [Fact]
     public async Task Run_RealProcess_FailingCycleIsRetriedOnTheNextFireAndSigtermExits0()
     {
-        await using var emulator = await EmulatorFixture.StartAsync(o =>
-        {
-            o.Seed = "demo";
-            o.Faults = "503:1";
-        });
+        await using var emulator = await EmulatorFixture.StartAsync(o => o.Seed = "demo");
         var database = Path.Combine(_dir.FullName, "run.db");
         var environment = new Dictionary<string, string>
         {
@@ -72,6 +68,9 @@ public sealed class RunCommandTests : IDisposable
             ["Schedule__IncrementalEvery"] = "00:00:10",
             ["Schedule__ReconcileCron"] = "0 0 2 1 1 ? 2099",
         };
+        var schema = await WorkerProcess.RunAsync(_dir.FullName, environment, TimeSpan.FromMinutes(1), "schema", "apply");
+        Assert.True(schema.Code == ExitCodes.Success, $"schema apply exit {schema.Code}\n{schema.Error}");
+        emulator.Control.SetFaults("503:1");
 
         using var worker = WorkerProcess.Start(_dir.FullName, environment, "run");
         await Signals.WaitForAsync(() => worker.Error, "incremental-sync: cycle failed", TimeSpan.FromSeconds(60));
@@ -85,6 +84,7 @@ public sealed class RunCommandTests : IDisposable
         Assert.True(code == ExitCodes.Success, $"exit {code}\nstderr:\n{worker.Error}");
         Assert.Contains("incremental cycle every 00:00:10, full reconcile on cron '0 0 2 1 1 ? 2099'", worker.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("full-reconcile: cycle", worker.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("HubSpot rejected", worker.Error, StringComparison.Ordinal);
         var deals = emulator.Control.ExportState().Objects["deals"].Where(d => !d.Archived).Select(d => d.Id).Order(StringComparer.Ordinal);
         Assert.Equal(deals, StoredIds(database, "deals"));
     }

@@ -58,6 +58,7 @@ public sealed class WorkerHostTests : IDisposable
     [InlineData("Schedule:TimeZone", "Middle/Earth")]
     [InlineData("Storage:DatabasePath", " ")]
     [InlineData("HubSpot:AccessToken", "")]
+    [InlineData("Sync:MaxRejectedShare", "1.5")]
     public async Task StartAsync_BadOption_FailsNamingTheKey(string key, string value)
     {
         using var host = CreateHost((key, value));

@@ -57,4 +57,23 @@ public sealed class ImportOptionsValidatorTests
         Assert.Equal(["dd.MM.yyyy"], time.EffectiveDateFormats);
         Assert.Contains("Import:Milestones:Columns:Weight must name a CSV header.", ex.Failures);
     }
+
+    [Fact]
+    public void Validate_ImportSection_EveryBadSettingNamed()
+    {
+        var validator = new ImportOptionsValidator();
+
+        var result = validator.Validate(null, new ImportOptions { Encoding = "klingon-8", Culture = "xx-YY", Delimiter = "\"" });
+
+        Assert.True(validator.Validate(null, new ImportOptions()).Succeeded);
+        Assert.True(validator.Validate(null, new ImportOptions { Encoding = "windows-1252", Culture = "de-de", Delimiter = "tab" }).Succeeded);
+        Assert.Equal(["Import:Encoding", "Import:Culture", "Import:Delimiter"], result.Failures!.Select(f => f[..f.IndexOfAny([' ', '\''])]));
+    }
+
+    [Theory]
+    [InlineData("auto", null)]
+    [InlineData("tab", "\t")]
+    [InlineData("\\t", "\t")]
+    [InlineData(";", ";")]
+    public void ParseDelimiter_Settings(string setting, string? expected) => Assert.Equal(expected, ImportFormat.ParseDelimiter(setting));
 }

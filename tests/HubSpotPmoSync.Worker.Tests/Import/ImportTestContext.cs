@@ -1,7 +1,10 @@
+using HubSpotPmoSync.Core.Health;
 using HubSpotPmoSync.Storage;
 using HubSpotPmoSync.Storage.DeliveryData;
 using HubSpotPmoSync.Testing;
 using HubSpotPmoSync.Worker.Import;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace HubSpotPmoSync.Worker.Tests.Import;
@@ -10,6 +13,7 @@ namespace HubSpotPmoSync.Worker.Tests.Import;
 internal sealed class ImportTestContext : IDisposable
 {
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("pmo-import-");
+    private readonly List<ServiceProvider> _providers = [];
 
     public ImportTestContext()
     {
@@ -27,9 +31,42 @@ internal sealed class ImportTestContext : IDisposable
         return path;
     }
 
+    public string WriteBytes(string name, byte[] content)
+    {
+        var path = Path.Combine(_dir.FullName, name);
+        File.WriteAllBytes(path, content);
+        return path;
+    }
+
     public TimeEntryImporter TimeEntries(TimeEntryImportOptions? options = null) => new(Store, Options.Create(options ?? new TimeEntryImportOptions()), Clock);
 
     public MilestoneImporter Milestones(MilestoneImportOptions? options = null) => new(Store, Options.Create(options ?? new MilestoneImportOptions()), Clock);
 
-    public void Dispose() => _dir.Delete(recursive: true);
+    /// <summary>The importers as the program builds them: from configuration keys (<c>Import:…</c>), validated.</summary>
+    public TimeEntryImporter TimeEntries(Dictionary<string, string?> settings) => Provider(settings).GetRequiredService<TimeEntryImporter>();
+
+    /// <inheritdoc cref="TimeEntries(Dictionary{string, string?})"/>
+    public MilestoneImporter Milestones(Dictionary<string, string?> settings) => Provider(settings).GetRequiredService<MilestoneImporter>();
+
+    public void Dispose()
+    {
+        foreach (var provider in _providers)
+        {
+            provider.Dispose();
+        }
+
+        _dir.Delete(recursive: true);
+    }
+
+    private ServiceProvider Provider(Dictionary<string, string?> settings)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var provider = new ServiceCollection()
+            .AddSingleton<IDeliveryDataStore>(Store)
+            .AddSingleton<TimeProvider>(Clock)
+            .AddDeliveryDataImport(configuration)
+            .BuildServiceProvider();
+        _providers.Add(provider);
+        return provider;
+    }
 }

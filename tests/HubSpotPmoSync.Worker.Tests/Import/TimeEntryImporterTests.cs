@@ -1,4 +1,6 @@
+using System.Text;
 using HubSpotPmoSync.Worker.Import;
+using Microsoft.Extensions.Options;
 
 namespace HubSpotPmoSync.Worker.Tests.Import;
 
@@ -151,5 +153,182 @@ public sealed class TimeEntryImporterTests : IDisposable
         var entry = Assert.Single(_context.Store.Load().TimeEntries);
         Assert.Equal(new DateOnly(2026, 3, 2), entry.Date);
         Assert.Equal(1.5m, entry.Hours);
+    }
+
+    // Issue 17, point 7: CSV imports must not distort data in silence.
+
+    [Fact]
+    public void Import_Latin1FileUnderAutoEncoding_RejectedNamingTheLineTheByteAndTheSetting()
+    {
+        var path = _context.WriteBytes("latin1.csv", Encoding.Latin1.GetBytes(Header
+            + "2026-03-02,PRJ-0001,Ana Souza,2,55,140,Discovery\n"
+            + "2026-03-02,PRJ-0001,Zo\u00eb M\u00fcller,2,55,140,Design\n"));
+
+        var ex = Assert.Throws<ImportFileException>(() => _context.TimeEntries().Import(path, Known));
+
+        Assert.Contains("not valid UTF-8", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("line 3", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("0xEB", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Import:Encoding=windows-1252", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(_context.Store.Load().TimeEntries);
+    }
+
+    [Fact]
+    public void Import_Latin1FileWithEncodingWindows1252_NamesReadRight()
+    {
+        var path = _context.WriteBytes("latin1.csv", Encoding.Latin1.GetBytes(Header + "2026-03-02,PRJ-0001,Zo\u00eb M\u00fcller,2,55,140,Caf\u00e9 workshop\n"));
+
+        var result = _context.TimeEntries(new Dictionary<string, string?> { ["Import:Encoding"] = "windows-1252" }).Import(path, Known);
+
+        Assert.Equal(1, result.Imported);
+        var entry = Assert.Single(_context.Store.Load().TimeEntries);
+        Assert.Equal("Zo\u00eb M\u00fcller", entry.Person);
+        Assert.Equal("Caf\u00e9 workshop", entry.Notes);
+    }
+
+    [Fact]
+    public void Import_Utf8WithAndWithoutBom_NamesReadRight()
+    {
+        var row = "2026-03-02,PRJ-0001,Zo\u00eb M\u00fcller,2,55,140,x\n";
+        var bom = _context.WriteBytes("bom.csv", [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(Header + row)]);
+        var plain = _context.WriteBytes("plain.csv", Encoding.UTF8.GetBytes(Header + row.Replace("x", "y", StringComparison.Ordinal)));
+
+        _context.TimeEntries().Import(bom, Known);
+        _context.TimeEntries().Import(plain, Known);
+
+        Assert.Equal(["Zo\u00eb M\u00fcller", "Zo\u00eb M\u00fcller"], _context.Store.Load().TimeEntries.Select(e => e.Person));
+    }
+
+    [Fact]
+    public void Import_DecimalCommaWithCultureDeDe_ReadAsDecimals()
+    {
+        var path = _context.Write("de.csv", "Date;Project Code;Person;Hours;Cost Rate;Billable Rate;Notes\n02.03.2026;PRJ-0001;Ana Souza;7,5;48,00;120,50;Discovery\n");
+
+        var result = _context.TimeEntries(new Dictionary<string, string?> { ["Import:Culture"] = "de-DE" }).Import(path, Known);
+
+        Assert.Equal(0, result.Rejected);
+        var entry = Assert.Single(_context.Store.Load().TimeEntries);
+        Assert.Equal((new DateOnly(2026, 3, 2), 7.5m, 48m, 120.5m), (entry.Date, entry.Hours, entry.CostRate, entry.BillRate));
+    }
+
+    [Fact]
+    public void Import_DecimalCommaUnderInvariantCulture_RowRejectedSayingToSetImportCulture()
+    {
+        var path = _context.Write("t.csv", Header + "2026-03-02,PRJ-0001,Ana Souza,\"7,5\",55,140,Discovery\n");
+
+        var result = _context.TimeEntries().Import(path, Known);
+
+        var rejection = Assert.Single(result.Rejections);
+        Assert.StartsWith("bad number '7,5' in 'Hours'", rejection.Reason, StringComparison.Ordinal);
+        Assert.Contains("Import:Culture", rejection.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Import_PointUnderCultureDeDe_RowRejectedNamingTheCulture()
+    {
+        var path = _context.Write("t.csv", Header + "2026-03-02,PRJ-0001,Ana Souza,7.5,55,140,Discovery\n");
+
+        var result = _context.TimeEntries(new Dictionary<string, string?> { ["Import:Culture"] = "de-DE" }).Import(path, Known);
+
+        var rejection = Assert.Single(result.Rejections);
+        Assert.StartsWith("bad number '7.5' in 'Hours'", rejection.Reason, StringComparison.Ordinal);
+        Assert.Contains("de-DE", rejection.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Import_UnknownCulture_FailsAtStartNamingImportCulture()
+    {
+        var ex = Assert.Throws<OptionsValidationException>(() => _context.TimeEntries(new Dictionary<string, string?> { ["Import:Culture"] = "xx-YY" }).Import(_context.Write("t.csv", Header), Known));
+
+        Assert.Contains(ex.Failures, f => f.StartsWith("Import:Culture 'xx-YY'", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(";")]
+    [InlineData("\t")]
+    public void Import_OtherDelimiterWithDefaults_DetectedFromTheHeader(string delimiter)
+    {
+        var path = _context.Write("t.csv", (Header + "2026-03-02,PRJ-0001,Ana Souza,2,55,140,Discovery\n").Replace(",", delimiter, StringComparison.Ordinal));
+
+        var result = _context.TimeEntries().Import(path, Known);
+
+        Assert.Equal((1, 0), (result.Imported, result.Rejected));
+        Assert.Equal("Discovery", Assert.Single(_context.Store.Load().TimeEntries).Notes);
+    }
+
+    [Fact]
+    public void Import_SemicolonFileWithDelimiterComma_ErrorNamesTheDelimiterSeenAndTheOneExpected()
+    {
+        var path = _context.Write("t.csv", Header.Replace(',', ';') + "2026-03-02;PRJ-0001;Ana Souza;2;55;140;Discovery\n");
+
+        var ex = Assert.Throws<ImportFileException>(() => _context.TimeEntries(new Dictionary<string, string?> { ["Import:Delimiter"] = "," }).Import(path, Known));
+
+        Assert.Contains("lacks the required column(s)", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("separated by ';'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Import:Delimiter is ','", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Import_CorrectedRowAgain_ReplacesTheEntryInsteadOfAddingOne()
+    {
+        var path = _context.Write("t.csv", Header + "2026-03-02,PRJ-0001,Ana Souza,4,55,140,Discovery\n2026-03-03,PRJ-0001,Ana Souza,2,55,140,Discovery\n");
+        var importer = _context.TimeEntries();
+        importer.Import(path, Known);
+        File.WriteAllText(path, Header + "2026-03-02,PRJ-0001,Ana Souza,6,55,140,Discovery\n2026-03-03,PRJ-0001,Ana Souza,2,55,140,Discovery\n");
+
+        var again = importer.Import(path, Known);
+
+        Assert.Equal((0, 1, 1), (again.Imported, again.Updated, again.DuplicatesSkipped));
+        Assert.Equal([6m, 2m], _context.Store.Load().TimeEntries.Select(e => e.Hours));
+    }
+
+    [Fact]
+    public void Import_SameKeyTwiceInOneFile_BothKeptAndACorrectionReplacesTheRightOne()
+    {
+        var path = _context.Write("t.csv", Header + "2026-03-02,PRJ-0001,Ana Souza,1,55,140,Meeting\n2026-03-02,PRJ-0001,Ana Souza,2,55,140,Meeting\n");
+        var importer = _context.TimeEntries();
+        var first = importer.Import(path, Known);
+        File.WriteAllText(path, Header + "2026-03-02,PRJ-0001,Ana Souza,1,55,140,Meeting\n2026-03-02,PRJ-0001,Ana Souza,3,55,140,Meeting\n");
+
+        var again = importer.Import(path, Known);
+
+        Assert.Equal(2, first.Imported);
+        Assert.Equal((0, 1, 1), (again.Imported, again.Updated, again.DuplicatesSkipped));
+        Assert.Equal([1m, 3m], _context.Store.Load().TimeEntries.Select(e => e.Hours));
+    }
+
+    [Fact]
+    public void Import_KeyById_ChangedNotesReplaceAndARepeatedIdIsRejected()
+    {
+        var settings = new Dictionary<string, string?> { ["Import:TimeEntries:Key:0"] = "Id" };
+        var header = "Id," + Header;
+        var path = _context.Write("t.csv", header + "T-1,2026-03-02,PRJ-0001,Ana Souza,4,55,140,Discovery\n");
+        _context.TimeEntries(settings).Import(path, Known);
+        File.WriteAllText(path, header + "T-1,2026-03-02,PRJ-0001,Ana Souza,4,55,140,Discovery workshop\nT-1,2026-03-03,PRJ-0001,Ana Souza,1,55,140,Again\n");
+
+        var again = _context.TimeEntries(settings).Import(path, Known);
+
+        Assert.Equal((0, 1), (again.Imported, again.Updated));
+        Assert.Equal("duplicate Id 'T-1': already on line 2", Assert.Single(again.Rejections).Reason);
+        Assert.Equal("Discovery workshop", Assert.Single(_context.Store.Load().TimeEntries).Notes);
+    }
+
+    [Fact]
+    public void Import_UnknownKeyColumn_FailsAtStartNamingTheSetting()
+    {
+        var ex = Assert.Throws<OptionsValidationException>(() => _context.TimeEntries(new Dictionary<string, string?> { ["Import:TimeEntries:Key:0"] = "Colour" }).Import(_context.Write("t.csv", Header), Known));
+
+        Assert.Contains(ex.Failures, f => f.StartsWith("Import:TimeEntries:Key:0 'Colour'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Import_Utf8FileReadAsWindows1252_ImportedWithAWarning()
+    {
+        var path = _context.WriteBytes("utf8.csv", Encoding.UTF8.GetBytes(Header + "2026-03-02,PRJ-0001,Zo\u00eb M\u00fcller,2,55,140,x\n"));
+
+        var result = _context.TimeEntries(new Dictionary<string, string?> { ["Import:Encoding"] = "windows-1252" }).Import(path, Known);
+
+        Assert.Equal(1, result.Imported);
+        Assert.Contains(result.Warnings, w => w.Contains("valid UTF-8", StringComparison.Ordinal) && w.Contains("Import:Encoding=windows-1252", StringComparison.Ordinal));
     }
 }

@@ -24,6 +24,8 @@ public sealed class CycleLockEndToEndTests
         await using var emulator = await EmulatorFixture.StartAsync(o => o.Seed = "demo");
         using var workspace = new SyncWorkspace(emulator);
         var database = new SqliteDatabase(new StorageOptions { DatabasePath = workspace.DatabasePath });
+        var schema = await workspace.RunAsync(TimeSpan.FromMinutes(1), "schema", "apply");
+        Assert.True(schema.Code == ExitCodes.Success, $"schema apply exit {schema.Code}\n{schema.Error}");
 
         using (await CycleLock.AcquireAsync(database, "test holder", Since))
         {

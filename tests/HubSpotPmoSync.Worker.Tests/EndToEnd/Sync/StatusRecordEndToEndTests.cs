@@ -21,8 +21,9 @@ public sealed class StatusRecordEndToEndTests(ITestOutputHelper log)
     {
         await using var h = await WriteBackHarness.StartAsync("demo");
 
-        var early = await h.RunOkAsync("status", "--object", "deals", "--id", "1");
-        Assert.Contains("no database yet", early.Output, StringComparison.Ordinal);
+        var early = await h.RunAsync("status", "--object", "deals", "--id", "1");
+        Assert.Equal(ExitCodes.BadInput, early.Code);
+        Assert.Contains($"no database at {h.DatabasePath} — run `sync` first", early.Error, StringComparison.Ordinal);
         Assert.False(File.Exists(h.DatabasePath), "status created the database");
 
         // A pushed property deleted in HubSpot: its values become dead letters, the others are written.

@@ -106,7 +106,12 @@ public sealed class SyncWriteBackEndToEndTests(ITestOutputHelper log)
             .Concat(added.SelectMany(d => after.Linked("deals", d, "companies")).Select(c => ("companies", c)))
             .Concat(created.Select(p => ("projects", p.Id)))
             .ToHashSet();
-        var planned = plan.Updates.Where(u => !affected.Contains((u.ObjectType, u.RecordKey))).ToList();
+        // The new projects' own values are planned under their code (HubSpot gives the id when kickoff creates them).
+        var createdCodes = plan.Creates.Select(c => "project_code:" + c.Key).ToHashSet(StringComparer.Ordinal);
+        var forNew = plan.Updates.Where(u => u.RecordKey.StartsWith("project_code:", StringComparison.Ordinal)).ToList();
+        Assert.All(forNew, u => Assert.Contains(u.RecordKey, createdCodes));
+        Assert.Equal(createdCodes.Order(StringComparer.Ordinal), forNew.Select(u => u.RecordKey).Distinct().Order(StringComparer.Ordinal));
+        var planned = plan.Updates.Where(u => !affected.Contains((u.ObjectType, u.RecordKey)) && !createdCodes.Contains(u.RecordKey)).ToList();
         Assert.NotEmpty(planned);
         var deadLetters = h.DeadLetters();
         Assert.All(deadLetters, d => Assert.False(string.IsNullOrWhiteSpace(d.Message)));
