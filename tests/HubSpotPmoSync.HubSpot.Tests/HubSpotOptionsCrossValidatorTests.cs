@@ -29,4 +29,35 @@ public sealed class HubSpotOptionsCrossValidatorTests
 
         Assert.True(result.Succeeded);
     }
+
+    [Theory]
+    [InlineData("2026-03")]
+    [InlineData("2026-09")]
+    [InlineData("legacy")]
+    public void Validate_KnownApiVersion_Succeeds(string version)
+    {
+        var result = new HubSpotOptionsCrossValidator().Validate(null, new HubSpotOptions { AccessToken = "pat-na1-x", ApiVersion = version });
+
+        Assert.True(result.Succeeded);
+    }
+
+    [Theory]
+    [InlineData("v3")]
+    [InlineData("2026-3")]
+    [InlineData("2027-03")]
+    [InlineData("Legacy")]
+    [InlineData("")]
+    public void Validate_UnknownApiVersion_FailsNamingTheKeyAndTheAllowedValues(string version)
+    {
+        var result = new HubSpotOptionsCrossValidator().Validate(null, new HubSpotOptions { AccessToken = "pat-na1-x", ApiVersion = version });
+
+        var failure = Assert.Single(result.Failures!);
+        Assert.Equal($"HubSpot:ApiVersion '{version}' is not a known API version: use 2026-03, 2026-09 or legacy.", failure);
+    }
+
+    [Fact]
+    public void Defaults_ApiVersionIs202603()
+    {
+        Assert.Equal("2026-03", new HubSpotOptions().ApiVersion);
+    }
 }

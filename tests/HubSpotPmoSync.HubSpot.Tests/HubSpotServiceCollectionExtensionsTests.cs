@@ -73,4 +73,24 @@ public sealed class HubSpotServiceCollectionExtensionsTests
         await host.StartAsync();
         await host.StopAsync();
     }
+
+    [Fact]
+    public async Task AddHubSpotClient_UnknownApiVersion_FailsAtStartNamingTheKeyAndTheValues()
+    {
+        using var host = CreateSut(new() { ["HubSpot:AccessToken"] = "t", ["HubSpot:ApiVersion"] = "v4" });
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("HubSpot:ApiVersion 'v4' is not a known API version: use 2026-03, 2026-09 or legacy.", error.Failures);
+    }
+
+    [Fact]
+    public async Task AddHubSpotClient_ValidSection_ResolvesTheDiagnostics()
+    {
+        using var host = CreateSut(new() { ["HubSpot:AccessToken"] = "t" });
+        await host.StartAsync();
+
+        Assert.NotNull(host.Services.GetRequiredService<HubSpotPmoSync.HubSpot.Diagnostics.IHubSpotDiagnostics>());
+        await host.StopAsync();
+    }
 }

@@ -42,7 +42,7 @@ internal sealed class HubSpotDiagnostics : IHubSpotDiagnostics
 
     public async Task<HubSpotPing> PingAsync(CancellationToken cancellationToken)
     {
-        var call = $"GET {_family.Path("/crm/objects/{version}/" + PingType)}?limit=1";
+        var call = $"GET {_family.Path("/crm/objects/{version}/" + PingType)}?limit=1&archived=false";
         var start = _time.GetTimestamp();
         var (response, failure) = await SendAsync(_family, (http, c, ct) => Api<IHubSpotObjectsApi>(http).ListAsync(_family.PathVersion, PingType, 1, "false", null, null, c, ct), cancellationToken);
         var roundTrip = _time.GetElapsedTime(start);
@@ -111,7 +111,7 @@ internal sealed class HubSpotDiagnostics : IHubSpotDiagnostics
                         probe,
                         status,
                         error.RequiredScopes.Count == 0 ? Redact(error.Message) : $"HubSpot requires {string.Join(", ", error.RequiredScopes.Select(Redact))}"),
-                    401 => new HubSpotScopeCheck(scope.Key, HubSpotScopeStatus.Unknown, reason, probe, status, $"the token was refused ({error.Category ?? "401"})"),
+                    401 => new HubSpotScopeCheck(scope.Key, HubSpotScopeStatus.Unknown, reason, probe, status, $"401 {error.Category}: the token was refused".Replace(" :", ":", StringComparison.Ordinal)),
                     403 or 429 or >= 500 => new HubSpotScopeCheck(
                         scope.Key, HubSpotScopeStatus.Unknown, reason, probe, status, $"{status} {error.Category}: {Redact(error.Message) ?? response.ReasonPhrase}"),
                     _ => new HubSpotScopeCheck(scope.Key, HubSpotScopeStatus.Present, reason, probe, status, null),
@@ -165,7 +165,7 @@ internal sealed class HubSpotDiagnostics : IHubSpotDiagnostics
         return requirement.Probe switch
         {
             HubSpotScopeProbe.ObjectRead => (
-                $"GET {_family.Path("/crm/objects/{version}/" + type)}?limit=1",
+                $"GET {_family.Path("/crm/objects/{version}/" + type)}?limit=1&archived=false",
                 (http, c, ct) => Api<IHubSpotObjectsApi>(http).ListAsync(v, type, 1, "false", null, null, c, ct)),
             HubSpotScopeProbe.ObjectWrite => (
                 $"POST {_family.Path("/crm/objects/{version}/" + type + "/batch/update")}",

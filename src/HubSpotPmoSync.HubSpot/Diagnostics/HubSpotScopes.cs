@@ -115,6 +115,9 @@ public static class HubSpotScopes
             Need.Read => HubSpotScopeProbe.ObjectRead,
             Need.Write => HubSpotScopeProbe.ObjectWrite,
             Need.SchemaRead => HubSpotScopeProbe.SchemaRead,
+
+            // A custom object may not exist before schema apply; the schema create proves crm.schemas.custom.write without it.
+            _ when IsCustom(objectType) => HubSpotScopeProbe.CustomSchemaWrite,
             _ => HubSpotScopeProbe.SchemaWrite,
         };
         needs.Add((ScopeOf(objectType, probe), probe, objectType, reason));

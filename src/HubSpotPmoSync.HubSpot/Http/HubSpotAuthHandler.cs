@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace HubSpotPmoSync.HubSpot.Http;
 
-/// <summary>Adds the private app token as a bearer credential. The only place the token is read.</summary>
+/// <summary>Adds the access token (a service key or an app token) as a bearer credential. The only place the token is read.</summary>
 internal sealed class HubSpotAuthHandler(IOptions<HubSpotOptions> options) : DelegatingHandler
 {
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)

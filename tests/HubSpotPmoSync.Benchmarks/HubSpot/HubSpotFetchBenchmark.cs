@@ -88,8 +88,10 @@ internal sealed class HubSpotFetchBenchmark : IBenchmark
             "addon" => (250, 200),
             _ => (190, 150),
         };
-        var generalCalls = snapshot.Count(r => !r.Contains("/crm/v4/associations/", StringComparison.Ordinal));
-        var associationCalls = snapshot.Count(r => r.Contains("/crm/v4/associations/", StringComparison.Ordinal));
+        static bool IsAssociations(string route) =>
+            route.Contains("/crm/associations/", StringComparison.Ordinal) || route.Contains("/crm/v4/associations/", StringComparison.Ordinal);
+        var generalCalls = snapshot.Count(r => !IsAssociations(r));
+        var associationCalls = snapshot.Count(IsAssociations);
         var generalUtilisation = generalCalls * window.TotalSeconds / burst / wall.TotalSeconds;
         var associationUtilisation = associationCalls * window.TotalSeconds / associationsBurst / wall.TotalSeconds;
         var rateLimitedShare = snapshot.TotalCalls == 0 ? 0 : (double)snapshot.RateLimited / snapshot.TotalCalls;
