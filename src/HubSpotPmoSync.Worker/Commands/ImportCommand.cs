@@ -1,5 +1,6 @@
 using System.CommandLine;
 using HubSpotPmoSync.Core.Sync;
+using HubSpotPmoSync.Storage;
 using HubSpotPmoSync.Worker.Cli;
 using HubSpotPmoSync.Worker.Hosting;
 using HubSpotPmoSync.Worker.Import;
@@ -30,6 +31,7 @@ internal static class ImportCommand
         {
             var path = parse.GetValue(file)!;
             using var host = WorkerHost.CreateBuilder(env).Build();
+            host.Services.GetRequiredService<SqliteDatabase>().EnsureWritable();
             var result = await RunAsync(host.Services, path, import, cancellationToken);
             await env.Output.WriteLineAsync(Describe(name, result));
             return result.Rejected > 0 ? ExitCodes.BadInput : ExitCodes.Success;
