@@ -39,7 +39,7 @@ internal static class SyncCommand
 
             var kinds = request.Objects ?? mappings.Objects.Keys.Order().ToList();
             var report = await SyncProgressDisplay.RunAsync(env, kinds, progress => cycle.RunAsync(request, progress, cancellationToken));
-            await env.Output.WriteAsync(CycleText.Render(report));
+            await env.Output.WriteAsync(CycleText.Render(report, ConsoleText.WidthFor(env.Output)));
             await host.StopAsync(CancellationToken.None);
             return ExitCodes.Success;
         }));
