@@ -38,12 +38,8 @@ internal static class StatusCommand
         };
         command.SetAction((parse, cancellationToken) => CommandLine.Guard(env, async () =>
         {
+            // --runs and --audit are whole numbers of 0 or more: their parsers (NumberArguments) make sure of it.
             var lastRuns = parse.GetValue(runs);
-            if (lastRuns < 0)
-            {
-                throw new UserInputException("--runs must not be negative.");
-            }
-
             var kind = ObjectKindOption.Parse(parse.GetValue(objectType));
             var recordId = parse.GetValue(id);
             if (recordId is not null)
@@ -61,10 +57,6 @@ internal static class StatusCommand
             }
 
             var auditLines = parse.GetValue(audit);
-            if (auditLines < 0)
-            {
-                throw new UserInputException("--audit must not be negative.");
-            }
 
             using var host = WorkerHost.CreateBuilder(env).Build();
             var store = host.Services.GetRequiredService<IDeliveryStore>();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using HubSpotPmoSync.Core.Delivery;
 using HubSpotPmoSync.Core.Sync;
 using HubSpotPmoSync.Core.WriteBack;
 using HubSpotPmoSync.Worker.Cli;
@@ -31,12 +32,12 @@ internal static class CycleText
             if (o.FieldChanges.Count > 0)
             {
                 var changes = o.FieldChanges.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key} {N(f.Value)}");
-                w.WriteLine($"  {o.Kind.ToString().ToLowerInvariant()} changes: {string.Join(", ", changes)}");
+                w.WriteLine($"  changed in {o.Kind.Plural()}: {string.Join(", ", changes)}");
             }
 
             foreach (var issue in o.Issues)
             {
-                w.WriteLine($"    {o.Kind.ToString().ToLowerInvariant()} {issue.Status.Name()} {issue.Id}: {issue.Reason}");
+                w.WriteLine($"    {issue.Status.Name()} {o.Kind.ToString().ToLowerInvariant()} {issue.Id}: {issue.Reason}");
             }
         }
 
