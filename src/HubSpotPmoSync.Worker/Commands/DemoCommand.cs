@@ -43,6 +43,7 @@ internal static class DemoCommand
         {
             throw new UserInputException($"demo --out '{folder}': the folder cannot be created ({e.Message}). Choose a folder this user may write.", e);
         }
+
         var database = Path.Combine(folder, "demo.db");
         foreach (var file in new[] { database, database + "-wal", database + "-shm" })
         {
