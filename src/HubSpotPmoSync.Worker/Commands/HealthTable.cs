@@ -46,8 +46,9 @@ internal static class HealthTable
         text.Append(ConsoleText.Wrap(HealthReportRenderer.TableFooter(report) + "\n", width));
         if (dropped.Count > 0)
         {
-            var names = string.Join(", ", dropped.Select(i => header[i].ToLowerInvariant()));
-            text.Append(ConsoleText.Wrap($"({names} left out at {width} columns; `health --format csv` has every column)\n", width));
+            var names = dropped.Select(i => header[i]).ToList();
+            var list = names.Count == 1 ? names[0] : string.Join(", ", names.Take(names.Count - 1)) + " and " + names[^1];
+            text.Append(ConsoleText.Wrap($"({list} left out at {width} columns; `health --format csv` has every column)\n", width));
         }
 
         return text.ToString();
