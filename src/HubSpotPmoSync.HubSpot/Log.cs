@@ -5,11 +5,11 @@ namespace HubSpotPmoSync.HubSpot;
 /// <summary>The HubSpot client's log lines. Routes are templates; no line ever carries the access token or a header.</summary>
 internal static partial class Log
 {
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "HubSpot call {Route} failed with {Outcome}; retry {Attempt} in {DelayMs} ms")]
-    public static partial void RetryScheduled(ILogger logger, string route, int attempt, string outcome, double delayMs);
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "HubSpot call {Route} failed: {Outcome}; retry {Attempt} in {Delay}")]
+    public static partial void RetryScheduled(ILogger logger, string route, string outcome, int attempt, string delay);
 
-    [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "HubSpot circuit opened for {BreakMs} ms after {Outcome}: calls fail fast until a trial call succeeds")]
-    public static partial void CircuitOpened(ILogger logger, double breakMs, string outcome);
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "HubSpot circuit opened for {Break} after {Outcome}: calls fail fast until a trial call succeeds")]
+    public static partial void CircuitOpened(ILogger logger, string @break, string outcome);
 
     [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "HubSpot circuit half-open: letting a trial call through")]
     public static partial void CircuitHalfOpened(ILogger logger);

@@ -54,9 +54,16 @@ public sealed class CycleLock : IDisposable
     {
         var path = PathFor(database);
         var folder = Path.GetDirectoryName(path);
-        if (!string.IsNullOrEmpty(folder))
+        try
         {
-            Directory.CreateDirectory(folder);
+            if (!string.IsNullOrEmpty(folder))
+            {
+                Directory.CreateDirectory(folder);
+            }
+        }
+        catch (UnauthorizedAccessException e) when (database.Explain(e) is { } explained)
+        {
+            throw explained;
         }
 
         var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
@@ -72,6 +79,11 @@ public sealed class CycleLock : IDisposable
             {
                 file = new FileStream(path, options);
                 break;
+            }
+            catch (UnauthorizedAccessException e) when (database.Explain(e) is { } explained)
+            {
+                // The folder (or the lock file) is not writable for this user: name the setting, not only the file.
+                throw explained;
             }
             catch (IOException e) when (File.Exists(path))
             {

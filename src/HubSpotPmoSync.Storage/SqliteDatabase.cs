@@ -35,11 +35,112 @@ public sealed class SqliteDatabase
     /// <summary>Whether the database file exists already (nothing is created by asking).</summary>
     public bool Exists => File.Exists(DatabasePath);
 
-    /// <summary>Opens a connection, creating and migrating the database on first use.</summary>
+    /// <summary>
+    /// Opens a connection, creating and migrating the database on first use. A database or folder this user may not
+    /// write fails here with a <see cref="StorageAccessException"/> naming it, not with SQLite's bare error code.
+    /// </summary>
     public SqliteConnection Open()
     {
-        EnsureCreatedAndMigrated();
-        return OpenRaw();
+        try
+        {
+            EnsureCreatedAndMigrated();
+            return OpenRaw();
+        }
+        catch (Exception e) when (Explain(e) is { } explained)
+        {
+            throw explained;
+        }
+    }
+
+    /// <summary>
+    /// Checks, before a cycle or an import writes anything, that this user can write the database: the file (and its
+    /// -wal/-shm companions) and the folder SQLite creates them in. Creates and migrates a new database, as
+    /// <see cref="Open"/> does; otherwise changes nothing (a write transaction is begun and rolled back).
+    /// </summary>
+    /// <exception cref="StorageAccessException">The file or its folder is not writable for this user.</exception>
+    public void EnsureWritable()
+    {
+        foreach (var file in new[] { DatabasePath, DatabasePath + "-wal", DatabasePath + "-shm" })
+        {
+            if (File.Exists(file) && !CanWrite(file))
+            {
+                throw StorageAccessException.ReadOnlyFile(DatabasePath, file, null);
+            }
+        }
+
+        try
+        {
+            using var connection = Open();
+            Execute(connection, "BEGIN IMMEDIATE; ROLLBACK;");
+        }
+        catch (Exception e) when (e is not StorageAccessException && Explain(e) is { } explained)
+        {
+            throw explained;
+        }
+    }
+
+    /// <summary>
+    /// What an I/O or SQLite failure means when the cause is permissions: the read-only file or the folder that does not
+    /// let this user create files, checked on the spot; null when neither is the cause (the original error stands).
+    /// </summary>
+    internal StorageAccessException? Explain(Exception exception)
+    {
+        if (exception is StorageAccessException
+            || exception is not (UnauthorizedAccessException or IOException or SqliteException { SqliteErrorCode: 8 or 14 or 23 }))
+        {
+            return null;
+        }
+
+        var folder = Path.GetDirectoryName(DatabasePath);
+        while (!string.IsNullOrEmpty(folder) && !Directory.Exists(folder))
+        {
+            folder = Path.GetDirectoryName(folder);
+        }
+
+        if (!string.IsNullOrEmpty(folder) && !CanCreateIn(folder))
+        {
+            return StorageAccessException.FolderNotWritable(DatabasePath, folder, exception);
+        }
+
+        foreach (var file in new[] { DatabasePath, DatabasePath + "-wal", DatabasePath + "-shm" })
+        {
+            if (File.Exists(file) && !CanWrite(file))
+            {
+                return StorageAccessException.ReadOnlyFile(DatabasePath, file, exception);
+            }
+        }
+
+        return null;
+    }
+
+    private static bool CanWrite(string file)
+    {
+        try
+        {
+            // Opening for writing changes nothing; the operating system refuses it when this user may not write.
+            using var _ = new FileStream(file, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+            return true;
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            return false;
+        }
+    }
+
+    private static bool CanCreateIn(string folder)
+    {
+        try
+        {
+            // Only on the error path: a file that exists for an instant, removed as it is closed.
+            using var _ = new FileStream(
+                Path.Combine(folder, "." + Guid.NewGuid().ToString("N") + ".probe"),
+                new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.DeleteOnClose });
+            return true;
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            return false;
+        }
     }
 
     /// <summary>

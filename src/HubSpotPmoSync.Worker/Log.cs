@@ -8,14 +8,14 @@ internal static partial class Log
     [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "{Job}: cycle started (full reconcile: {Full})")]
     public static partial void CycleStarted(ILogger logger, string job, bool full);
 
-    [LoggerMessage(EventId = 5002, Level = LogLevel.Information, Message = "{Job}: cycle finished in {ElapsedMs} ms; pull: {Pull}; health: {Projects} projects scored; push: {Enqueued} values checked, {Push}")]
-    public static partial void CycleFinished(ILogger logger, string job, long elapsedMs, string pull, int projects, int enqueued, string push);
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Information, Message = "{Job}: cycle finished in {Elapsed}; pull: {Pull}; health: {Projects} projects scored; push: {Enqueued} values checked, {Push}")]
+    public static partial void CycleFinished(ILogger logger, string job, string elapsed, string pull, int projects, int enqueued, string push);
 
-    [LoggerMessage(EventId = 5003, Level = LogLevel.Error, Message = "{Job}: cycle failed after {ElapsedMs} ms; the next fire retries")]
-    public static partial void CycleFailed(ILogger logger, Exception exception, string job, long elapsedMs);
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Error, Message = "{Job}: cycle failed after {Elapsed}; the next fire retries")]
+    public static partial void CycleFailed(ILogger logger, Exception exception, string job, string elapsed);
 
-    [LoggerMessage(EventId = 5004, Level = LogLevel.Warning, Message = "{Job}: stopped on shutdown after {ElapsedMs} ms; every committed page is kept and the next run resumes from its cursor")]
-    public static partial void CycleCancelled(ILogger logger, string job, long elapsedMs);
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Warning, Message = "{Job}: stopped on shutdown after {Elapsed}; every committed page is kept and the next run resumes from its cursor")]
+    public static partial void CycleCancelled(ILogger logger, string job, string elapsed);
 
     [LoggerMessage(EventId = 5005, Level = LogLevel.Information, Message = "{Job}: waiting for the cycle in flight to finish before starting")]
     public static partial void CycleWaitingForGate(ILogger logger, string job);

@@ -23,24 +23,14 @@ public static class HealthReportRenderer
     public static string Table(HealthReport report, int reasonWidth = 60)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var header = new[] { "Project", "Client", "RAG", "Score", "Trend", "Top reason", "CPI", "SPI", "EAC / Budget" };
-        var rows = report.Rows.Select(r => new[]
-        {
-            r.ProjectCode + " " + r.ProjectName,
-            r.Client,
-            r.Rag.Name(),
-            Num(r.Score, "0.0"),
-            r.Trend.Name(),
-            Truncate(r.TopReason, reasonWidth),
-            Num(r.Cpi, "0.00"),
-            Num(r.Spi, "0.00"),
-            r.Bac is null ? "no budget" : $"{(r.Eac is null ? "—" : Num(r.Eac, "#,0"))} / {Num(r.Bac, "#,0")} {r.Currency}",
-        }).ToList();
+        var header = TableHeader.ToArray();
+        var rows = TableCells(report).Select(r => r.ToArray()).ToList();
 
         for (var i = 0; i < rows.Count; i++)
         {
             rows[i][0] = Truncate(rows[i][0], 36);
             rows[i][1] = Truncate(rows[i][1], 24);
+            rows[i][5] = Truncate(rows[i][5], reasonWidth);
         }
 
         var widths = header.Select((h, i) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length))).ToArray();
@@ -54,13 +44,41 @@ public static class HealthReportRenderer
             Line(sb, r, widths, numeric);
         }
 
-        var counts = report.Rows.GroupBy(r => r.Rag).ToDictionary(g => g.Key, g => g.Count());
-        sb.Append(report.Rows.Count).Append(" projects: ")
-            .Append(counts.GetValueOrDefault(Rag.Green)).Append(" green, ")
-            .Append(counts.GetValueOrDefault(Rag.Amber)).Append(" amber, ")
-            .Append(counts.GetValueOrDefault(Rag.Red)).Append(" red, ")
-            .Append(counts.GetValueOrDefault(Rag.Unknown)).Append(" unknown\n");
+        sb.Append(TableFooter(report)).Append('\n');
         return sb.ToString();
+    }
+
+    /// <summary>The table's columns: project, client, RAG, score, trend, top reason, CPI, SPI, EAC against budget.</summary>
+    public static IReadOnlyList<string> TableHeader { get; } = ["Project", "Client", "RAG", "Score", "Trend", "Top reason", "CPI", "SPI", "EAC / Budget"];
+
+    /// <summary>
+    /// The table's cells per project, in <see cref="TableHeader"/>'s order, as printed and not shortened (a console
+    /// lays them out to its width).
+    /// </summary>
+    public static IReadOnlyList<IReadOnlyList<string>> TableCells(HealthReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return report.Rows.Select(r => (IReadOnlyList<string>)
+        [
+            r.ProjectCode + " " + r.ProjectName,
+            r.Client,
+            r.Rag.Name(),
+            Num(r.Score, "0.0"),
+            r.Trend.Name(),
+            r.TopReason,
+            Num(r.Cpi, "0.00"),
+            Num(r.Spi, "0.00"),
+            r.Bac is null ? "no budget" : $"{(r.Eac is null ? "—" : Num(r.Eac, "#,0"))} / {Num(r.Bac, "#,0")} {r.Currency}",
+        ]).ToList();
+    }
+
+    /// <summary>The line under the table: how many projects, by RAG.</summary>
+    public static string TableFooter(HealthReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var counts = report.Rows.GroupBy(r => r.Rag).ToDictionary(g => g.Key, g => g.Count());
+        return $"{report.Rows.Count} projects: {counts.GetValueOrDefault(Rag.Green)} green, {counts.GetValueOrDefault(Rag.Amber)} amber, "
+            + $"{counts.GetValueOrDefault(Rag.Red)} red, {counts.GetValueOrDefault(Rag.Unknown)} unknown";
     }
 
     /// <summary>

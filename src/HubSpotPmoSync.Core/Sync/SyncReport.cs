@@ -83,8 +83,11 @@ public sealed record SyncReport(
 
     public long LinksChanged => Objects.Sum(o => o.LinksChanged);
 
-    /// <summary>One line: <c>seen 120, created 3, updated 2, unchanged 115, archived 0, restored 0, excluded 0, failing 0, links 4, pages 2, calls 9 in 1.2 s</c>.</summary>
+    /// <summary>
+    /// One line: <c>seen 120, created 3, updated 2, unchanged 115, archived 0, restored 0, excluded 0, failing 0, links 4,
+    /// pages 2, calls 9 in 1.2 s</c> (the duration as <see cref="HumanDuration"/> writes it).
+    /// </summary>
     public string Summary() =>
         FormattableString.Invariant(
-            $"{(DryRun ? "dry run: " : "")}seen {Seen}, created {Created}, updated {Updated}, unchanged {Unchanged}, archived {Archived}, restored {Restored}, excluded {Excluded}, failing {Failing}, links {LinksChanged}, pages {Pages}, calls {Calls} in {Duration.TotalSeconds:F1} s");
+            $"{(DryRun ? "dry run: " : "")}seen {Seen}, created {Created}, updated {Updated}, unchanged {Unchanged}, archived {Archived}, restored {Restored}, excluded {Excluded}, failing {Failing}, links {LinksChanged}, pages {Pages}, calls {Calls} in {HumanDuration.Format(Duration)}");
 }

@@ -99,6 +99,10 @@ public sealed class SyncRunner
         private HashSet<(string, string)>? _knownStages;
         private bool _pipelinesRead;
         private long _seen, _created, _updated, _unchanged, _archived, _restored, _excluded, _failing, _pages, _calls, _links;
+
+        // Each record counts once per run, however many passes read it (a full reconcile lists everything, then its
+        // fast pass reads again what changed since the last cycle): true once it has counted as a change.
+        private readonly Dictionary<string, bool> _counted = new(StringComparer.Ordinal);
         private SyncCursorState _cursor = new(mapping.Kind);
 
         private EntityKind Kind => mapping.Kind;
@@ -319,7 +323,12 @@ public sealed class SyncRunner
 
                 foreach (var record in records.Values)
                 {
-                    _seen++;
+                    var again = _counted.TryGetValue(record.Id, out var countedAsChange);
+                    if (!again)
+                    {
+                        _seen++;
+                    }
+
                     var mapped = RecordMapper.Map(record, mapping);
                     var existing = batchStates.TryGetValue(record.Id, out var earlier) ? earlier
                         : _dryRunOverlay.TryGetValue(record.Id, out var overlaid) ? overlaid
@@ -327,7 +336,7 @@ public sealed class SyncRunner
                     linkStates[record.Id] = mapped.Status == LedgerStatus.Excluded ? null : record.Archived;
                     owners[record.Id] = index;
 
-                    if (mapped.Status != LedgerStatus.InSync)
+                    if (mapped.Status != LedgerStatus.InSync && !again)
                     {
                         if (mapped.Status == LedgerStatus.Excluded)
                         {
@@ -346,11 +355,26 @@ public sealed class SyncRunner
 
                     if (existing is not null && existing.ContentHash == mapped.ContentHash)
                     {
-                        _unchanged++;
+                        if (!again)
+                        {
+                            _unchanged++;
+                            _counted[record.Id] = false;
+                        }
+
                         continue;
                     }
 
-                    Classify(existing, mapped);
+                    if (!countedAsChange)
+                    {
+                        if (again)
+                        {
+                            _unchanged--;
+                        }
+
+                        Classify(existing, mapped);
+                        _counted[record.Id] = true;
+                    }
+
                     await NoteStageAsync(mapped, ct);
                     var inModel = mapped.Status != LedgerStatus.Excluded;
                     writes[index].Add(new RecordWrite(

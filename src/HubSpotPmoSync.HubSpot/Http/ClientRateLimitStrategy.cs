@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using HubSpotPmoSync.HubSpot.RateLimiting;
 using Polly;
-using Polly.Timeout;
 
 namespace HubSpotPmoSync.HubSpot.Http;
 
@@ -50,13 +49,5 @@ internal sealed class ClientRateLimitStrategy(HubSpotRateLimiter limiter, HubSpo
         }
     }
 
-    internal static string OutcomeOf(Exception? exception, CancellationToken cancellationToken) => exception switch
-    {
-        TimeoutRejectedException => "timeout",
-        TruncatedResponseException => "truncated",
-        HttpRequestException => "reset",
-        OperationCanceledException when cancellationToken.IsCancellationRequested => "canceled",
-        OperationCanceledException => "timeout",
-        _ => "error",
-    };
+    internal static string OutcomeOf(Exception? exception, CancellationToken cancellationToken) => NetworkFailure.Key(exception, cancellationToken);
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using HubSpotPmoSync.Core.Sync;
 using HubSpotPmoSync.HubSpot.RateLimiting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -60,7 +61,7 @@ internal sealed class HubSpotPipeline
             ShouldHandle = args => new ValueTask<bool>(IsOutage(args.Outcome)),
             OnOpened = args =>
             {
-                Log.CircuitOpened(logger, args.BreakDuration.TotalMilliseconds, Describe(args.Outcome));
+                Log.CircuitOpened(logger, HumanDuration.Format(args.BreakDuration), Describe(args.Outcome));
                 return default;
             },
             OnHalfOpened = _ =>
@@ -97,12 +98,7 @@ internal sealed class HubSpotPipeline
             OnRetry = args =>
             {
                 var call = args.Context.Properties.GetValue(CallKey, UnknownCall);
-                Log.RetryScheduled(
-                    logger,
-                    call.Route,
-                    args.AttemptNumber + 1,
-                    args.Outcome.Result is { } r ? ((int)r.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture) : ClientRateLimitStrategy.OutcomeOf(args.Outcome.Exception, default),
-                    args.RetryDelay.TotalMilliseconds);
+                Log.RetryScheduled(logger, call.Route, Describe(args.Outcome), args.AttemptNumber + 1, HumanDuration.Format(args.RetryDelay));
                 return default;
             },
         });
@@ -197,7 +193,7 @@ internal sealed class HubSpotPipeline
     private static string Describe(Outcome<HttpResponseMessage> outcome) =>
         outcome.Result is { } r
             ? ((int)r.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture)
-            : ClientRateLimitStrategy.OutcomeOf(outcome.Exception, default);
+            : NetworkFailure.Describe(outcome.Exception);
 
     private sealed class ClientRateLimitStrategyOptions : ResilienceStrategyOptions
     {

@@ -4,13 +4,23 @@ namespace HubSpotPmoSync.HubSpot.Http;
 
 /// <summary>
 /// Reads each answer's body completely inside the attempt, so that a connection cut mid-body or a body that is
-/// not complete JSON fails the attempt (and is retried) instead of failing later in deserialisation.
+/// not complete JSON fails the attempt (and is retried) instead of failing later in deserialisation. An attempt
+/// that gets no connection fails naming the host and port (<see cref="NetworkFailure.Explain"/>).
 /// </summary>
 internal sealed class ResponseBufferingHandler : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var response = await base.SendAsync(request, cancellationToken);
+        HttpResponseMessage response;
+        try
+        {
+            response = await base.SendAsync(request, cancellationToken);
+        }
+        catch (HttpRequestException e) when (NetworkFailure.Explain(e, request.RequestUri) is var explained && !ReferenceEquals(explained, e))
+        {
+            throw explained;
+        }
+
         try
         {
             await response.Content.LoadIntoBufferAsync(cancellationToken);

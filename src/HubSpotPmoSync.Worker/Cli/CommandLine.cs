@@ -119,6 +119,12 @@ internal static class CommandLine
             await env.Error.WriteLineAsync("cancelled: stopped after the work in flight; nothing committed was lost.");
             return ExitCodes.RuntimeFailure;
         }
+        catch (StorageAccessException e)
+        {
+            // Storage:DatabasePath names a file or folder this user may not write: the configuration, so exit 2.
+            await env.Error.WriteLineAsync($"error: {e.Message}");
+            return ExitCodes.BadInput;
+        }
         catch (CycleLockedException e)
         {
             await env.Error.WriteLineAsync($"error: {e.Message}");

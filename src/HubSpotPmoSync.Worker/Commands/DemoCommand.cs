@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using HubSpotPmoSync.Core.Reporting;
 using HubSpotPmoSync.Emulator;
 using HubSpotPmoSync.Worker.Cli;
 using HubSpotPmoSync.Worker.Cycle;
@@ -30,17 +29,34 @@ internal static class DemoCommand
 
     private static async Task<int> RunAsync(CommandEnvironment env, string folder, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(folder);
+        if (File.Exists(folder))
+        {
+            throw new UserInputException(
+                $"demo --out '{folder}' is a file; --out names a folder for the demo's database and reports (created when missing). Choose another path or move the file.");
+        }
+
+        try
+        {
+            Directory.CreateDirectory(folder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UserInputException($"demo --out '{folder}': the folder cannot be created ({e.Message}). Choose a folder this user may write.", e);
+        }
+
         var database = Path.Combine(folder, "demo.db");
         foreach (var file in new[] { database, database + "-wal", database + "-shm" })
         {
             File.Delete(file);
         }
 
+        // Every line is wrapped at the terminal's width (the table is laid out to it).
+        var width = ConsoleText.WidthFor(env.Output);
+        await using var output = ConsoleText.Wrapping(env.Output, width);
         var clock = new AnchoredTimeProvider(DemoToday, TimeProvider.System);
         await using var emulator = await HubSpotEmulator.StartAsync(
             new EmulatorOptions { Seed = "demo", Tier = "unlimited", TimeProvider = clock }, cancellationToken);
-        await env.Output.WriteLineAsync($"HubSpot emulator on {emulator.BaseAddress.ToString().TrimEnd('/')} seeded with a demo agency (as of {DemoToday:yyyy-MM-dd}).");
+        await output.WriteLineAsync($"HubSpot emulator on {emulator.BaseAddress.ToString().TrimEnd('/')} seeded with a demo agency (as of {DemoToday:yyyy-MM-dd}).");
 
         var overrides = new Dictionary<string, string?>(env.ConfigurationOverrides ?? new Dictionary<string, string?>())
         {
@@ -58,12 +74,12 @@ internal static class DemoCommand
 
         var schema = await services.GetRequiredService<HubSpotPmoSync.Core.WriteBack.SchemaProvisioner>()
             .ApplyAsync(SchemaCommand.DesiredFor(mappings), dryRun: false, cancellationToken);
-        await env.Output.WriteLineAsync($"schema apply: {schema.Applied.Count} changes (properties for health on projects, deals and companies).");
+        await output.WriteLineAsync($"schema apply: {schema.Applied.Count} changes (properties for health on projects, deals and companies).");
 
         var cycle = services.GetRequiredService<DeliveryCycle>();
         var kinds = mappings.Objects.Keys.Order().ToList();
         var first = await SyncProgressDisplay.RunAsync(demoEnv, kinds, p => cycle.RunAsync(new CycleRequest(Push: false), p, cancellationToken));
-        await env.Output.WriteLineAsync($"sync: {first.Pull.Summary()}");
+        await output.WriteLineAsync($"sync: {first.Pull.Summary()}");
 
         var demoData = WorkerHost.ResolvePath("config/demo");
         foreach (var (name, file, import) in new (string, string, Func<IServiceProvider, string, IReadOnlyCollection<string>, HubSpotPmoSync.Worker.Import.ImportResult>)[]
@@ -73,30 +89,30 @@ internal static class DemoCommand
         })
         {
             var result = await ImportCommand.RunAsync(services, Path.Combine(demoData, file), import, cancellationToken);
-            await env.Output.WriteLineAsync("import " + ImportCommand.Describe(name, result));
+            await output.WriteLineAsync("import " + ImportCommand.Describe(name, result));
         }
 
         var report = await SyncProgressDisplay.RunAsync(demoEnv, kinds, p => cycle.RunAsync(new CycleRequest(), p, cancellationToken));
         if (report.Kickoff is { } kickoff)
         {
-            await env.Output.WriteLineAsync($"kickoff: {kickoff.Created} projects created for won deals without one, {kickoff.Associations.Count} links.");
+            await output.WriteLineAsync($"kickoff: {kickoff.Created} projects created for won deals without one, {kickoff.Associations.Count} links.");
         }
 
-        await env.Output.WriteLineAsync($"push: {HubSpotPmoSync.Core.WriteBack.WriteBackText.Summary(report.Flush!)}");
-        await env.Output.WriteLineAsync();
+        await output.WriteLineAsync($"push: {HubSpotPmoSync.Core.WriteBack.WriteBackText.Summary(report.Flush!)}");
+        await output.WriteLineAsync();
 
         var health = await HealthCommand.BuildAsync(services, clock.GetUtcNow(), cancellationToken);
-        await env.Output.WriteAsync(HealthReportRenderer.Table(health));
-        await env.Output.WriteLineAsync();
+        await output.WriteAsync(HealthTable.Render(health, width));
+        await output.WriteLineAsync();
 
         var html = Path.Combine(folder, "budget-report.html");
         var csv = Path.Combine(folder, "budget-report.csv");
         await BudgetCommand.WriteFileAsync(html, await BudgetCommand.RenderAsync(services, "html", clock.GetUtcNow(), cancellationToken), cancellationToken);
         await BudgetCommand.WriteFileAsync(csv, await BudgetCommand.RenderAsync(services, "csv", clock.GetUtcNow(), cancellationToken), cancellationToken);
-        await env.Output.WriteLineAsync($"budget report: {html}");
-        await env.Output.WriteLineAsync($"budget report: {csv}");
-        await env.Output.WriteLineAsync($"database: {database}");
-        await env.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"HubSpot calls: {services.GetRequiredService<HubSpotPmoSync.Core.Crm.ICrmUsage>().Snapshot().TotalCalls}"));
+        await output.WriteLineAsync($"budget report: {html}");
+        await output.WriteLineAsync($"budget report: {csv}");
+        await output.WriteLineAsync($"database: {database}");
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"HubSpot calls: {services.GetRequiredService<HubSpotPmoSync.Core.Crm.ICrmUsage>().Snapshot().TotalCalls}"));
         await host.StopAsync(CancellationToken.None);
         return ExitCodes.Success;
     }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using HubSpotPmoSync.Core.WriteBack;
+using HubSpotPmoSync.Storage;
 using HubSpotPmoSync.Worker.Cli;
 using HubSpotPmoSync.Worker.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,13 +23,19 @@ internal static class DlqCommand
             return ExitCodes.Success;
         }));
 
-        var id = new Argument<long?>("ID") { Description = "The dead letter to replay; all when omitted.", Arity = ArgumentArity.ZeroOrOne };
+        var id = new Argument<long?>("ID")
+        {
+            Description = "The dead letter to replay (its number in 'dlq list'); all when omitted.",
+            Arity = ArgumentArity.ZeroOrOne,
+            CustomParser = NumberArguments.DeadLetterId,
+        };
         var replay = new Command("replay", "Move a dead letter (or all) back to the outbox; the next sync pushes it.") { id };
         replay.SetAction((parse, cancellationToken) => CommandLine.Guard(env, async () =>
         {
             var which = parse.GetValue(id);
             using var host = WorkerHost.CreateBuilder(env, sections: ReadOnlySections.Storage).Build();
             ExistingDatabase.Require(host.Services);
+            host.Services.GetRequiredService<SqliteDatabase>().EnsureWritable();
             var time = host.Services.GetRequiredService<TimeProvider>();
             var count = await host.Services.GetRequiredService<IWriteBackStore>().ReplayDeadLettersAsync(which, time.GetUtcNow(), cancellationToken);
             if (which is { } one && count == 0)

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Globalization;
+using System.Net.Sockets;
 using HubSpotPmoSync.Emulator;
 using HubSpotPmoSync.Worker.Cli;
 
@@ -15,7 +17,12 @@ internal static class EmulatorCommand
         var tier = new Option<string>("--tier") { Description = "Rate-limit tier: free, pro, enterprise, addon or unlimited.", DefaultValueFactory = _ => "unlimited" };
         var timeScale = new Option<string>("--time-scale") { Description = "Multiply every rate limit by this factor (10 = ten times the rate, same shape).", DefaultValueFactory = _ => "1" };
         var faults = new Option<string?>("--faults") { Description = "Fault injection, e.g. 429:0.05,503:0.03,reset:0.01,slow:0.02@2s,truncate:0.01." };
-        var faultSeed = new Option<int>("--fault-seed") { Description = "Seed of the fault generator.", DefaultValueFactory = _ => 1 };
+        var faultSeed = new Option<int>("--fault-seed")
+        {
+            Description = "Seed of the fault generator.",
+            DefaultValueFactory = _ => 1,
+            CustomParser = NumberArguments.WholeNumber("emulator --fault-seed", int.MinValue),
+        };
         var indexLag = new Option<string>("--index-lag") { Description = "Delay before a write is visible to search (e.g. 2s, 500ms).", DefaultValueFactory = _ => "0" };
         var noRetryAfter = new Option<bool>("--no-retry-after") { Description = "Send 429s without a Retry-After header (HubSpot does not always send it)." };
         var scopes = new Option<string?>("--scopes")
@@ -64,6 +71,10 @@ internal static class EmulatorCommand
             {
                 throw new UserInputException(e.Message, e);
             }
+            catch (IOException e) when (IsAddressInUse(e))
+            {
+                throw new UserInputException($"port {options.Port.ToString(CultureInfo.InvariantCulture)} on 127.0.0.1 is in use — choose another with --port", e);
+            }
 
             await using (emulator)
             {
@@ -86,5 +97,19 @@ internal static class EmulatorCommand
         }));
 
         return command;
+    }
+
+    /// <summary>Kestrel's "address already in use", found by its socket error (the exception types are Kestrel's own).</summary>
+    private static bool IsAddressInUse(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

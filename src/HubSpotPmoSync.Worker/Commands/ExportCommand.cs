@@ -20,7 +20,7 @@ internal static class ExportCommand
     public static Command Create(CommandEnvironment env)
     {
         var format = new Option<string>("--format") { Description = "json or csv.", DefaultValueFactory = _ => "json" };
-        var obj = new Option<string?>("--object") { Description = "Only this object type: companies, deals, tickets, projects (or associations, for CSV)." };
+        var obj = new Option<string?>("--object") { Description = "Only this object type: companies, deals, tickets, projects, or associations (the links alone)." };
         var command = new Command("export", "Print the local model as HubSpot would show it (ids, archived flags, mapped values, associations).")
         {
             format, obj,
@@ -35,7 +35,13 @@ internal static class ExportCommand
             using var host = WorkerHost.CreateBuilder(env, sections: ReadOnlySections.Storage).Build();
             ExistingDatabase.Require(host.Services);
             var store = host.Services.GetRequiredService<IDeliveryStore>();
-            var export = await store.ExportAsync(kind is { } k ? [k] : associationsOnly ? [] : null, cancellationToken);
+            var export = await store.ExportAsync(kind is { } k ? [k] : null, cancellationToken);
+            if (associationsOnly)
+            {
+                // The links of every object type, and no records: in JSON as in CSV.
+                export = new DeliveryExport(new Dictionary<EntityKind, IReadOnlyList<ExportRecord>>(), export.Associations);
+            }
+
             if (fmt == "json")
             {
                 using var stdout = new MemoryStream();

@@ -28,7 +28,7 @@ internal static class HealthCommand
             {
                 "json" => HealthReportRenderer.Json(report),
                 "csv" => HealthReportRenderer.Csv(report),
-                _ => HealthReportRenderer.Table(report),
+                _ => HealthTable.Render(report, ConsoleText.WidthFor(env.Output)),
             });
             return ExitCodes.Success;
         }));

@@ -39,6 +39,7 @@ internal static class ImportCommand
             var path = parse.GetValue(file)!;
             using var host = WorkerHost.CreateBuilder(env).Build();
             RequireDatabase(host.Services);
+            host.Services.GetRequiredService<SqliteDatabase>().EnsureWritable();
             var result = await RunAsync(host.Services, path, import, cancellationToken);
             foreach (var warning in result.Warnings)
             {

@@ -20,25 +20,26 @@ internal static class StatusCommand
 {
     public static Command Create(CommandEnvironment env)
     {
-        var runs = new Option<int>("--runs") { Description = "How many recent runs to list.", DefaultValueFactory = _ => 10 };
+        var runs = new Option<int>("--runs") { Description = "How many recent runs to list.", DefaultValueFactory = _ => 10, CustomParser = NumberArguments.WholeNumber("status --runs") };
         var objectType = ObjectKindOption.Create("Show this object type only (with --id: the record's type).");
         var id = new Option<string?>("--id")
         {
             Description = "One record's HubSpot id (with --object): its ledger row (why it is or isn't in sync), stored values, links, what was written back to it, its dead letters and latest audit lines.",
         };
-        var audit = new Option<int>("--audit") { Description = "With --id: how many of the record's latest audit lines to show.", DefaultValueFactory = _ => 10 };
+        var audit = new Option<int>("--audit")
+        {
+            Description = "With --id: how many of the record's latest audit lines to show.",
+            DefaultValueFactory = _ => 10,
+            CustomParser = NumberArguments.WholeNumber("status --audit"),
+        };
         var command = new Command("status", "Show cursors, ledger counts by status (in sync / excluded / failing, with reasons) and the last runs; or one record (--object T --id ID).")
         {
             runs, objectType, id, audit,
         };
         command.SetAction((parse, cancellationToken) => CommandLine.Guard(env, async () =>
         {
+            // --runs and --audit are whole numbers of 0 or more: their parsers (NumberArguments) make sure of it.
             var lastRuns = parse.GetValue(runs);
-            if (lastRuns < 0)
-            {
-                throw new UserInputException("--runs must not be negative.");
-            }
-
             var kind = ObjectKindOption.Parse(parse.GetValue(objectType));
             var recordId = parse.GetValue(id);
             if (recordId is not null)
@@ -56,10 +57,6 @@ internal static class StatusCommand
             }
 
             var auditLines = parse.GetValue(audit);
-            if (auditLines < 0)
-            {
-                throw new UserInputException("--audit must not be negative.");
-            }
 
             using var host = WorkerHost.CreateBuilder(env, sections: ReadOnlySections.Status).Build();
             var database = ExistingDatabase.Require(host.Services);

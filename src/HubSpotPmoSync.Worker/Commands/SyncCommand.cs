@@ -45,7 +45,7 @@ internal static class SyncCommand
 
             var kinds = request.Objects ?? mappings.Objects.Keys.Order().ToList();
             var report = await SyncProgressDisplay.RunAsync(env, kinds, progress => cycle.RunAsync(request, progress, cancellationToken));
-            await env.Output.WriteAsync(CycleText.Render(report));
+            await env.Output.WriteAsync(CycleText.Render(report, ConsoleText.WidthFor(env.Output)));
             await host.StopAsync(CancellationToken.None);
 
             // Writes HubSpot rejected above Sync:MaxRejectedShare fail the cycle (exit 1), with the reasons counted.

@@ -1,28 +1,43 @@
 using System.Globalization;
+using HubSpotPmoSync.Core.Delivery;
 using HubSpotPmoSync.Core.Sync;
 using HubSpotPmoSync.Core.WriteBack;
+using HubSpotPmoSync.Worker.Cli;
 
 namespace HubSpotPmoSync.Worker.Cycle;
 
-/// <summary>The summary a cycle prints.</summary>
+/// <summary>
+/// The summary a cycle prints, at <c>width</c> columns: the pull's table laid out by Spectre.Console (below
+/// <see cref="Narrow"/> columns without pages and calls, which the summary line repeats), every other line wrapped.
+/// </summary>
 internal static class CycleText
 {
-    public static string Render(CycleReport report)
+    /// <summary>Below this width the pull table leaves out its pages and calls columns.</summary>
+    public const int Narrow = 100;
+
+    public static string Render(CycleReport report, int width = ConsoleText.Unbounded)
     {
         var w = new StringWriter(CultureInfo.InvariantCulture);
         w.WriteLine(report.Pull.DryRun ? "pull (dry run: nothing written):" : "pull:");
-        w.WriteLine($"  {"object",-10} {"seen",8} {"created",8} {"updated",8} {"same",8} {"archived",8} {"restored",8} {"failing",8} {"links",7} {"pages",6} {"calls",6}");
+        var header = new List<string> { "object", "seen", "created", "updated", "same", "archived", "restored", "failing", "links", "pages", "calls" };
+        var keep = width < Narrow ? header.Count - 2 : header.Count;
+        var rows = report.Pull.Objects.Select(o => (IReadOnlyList<string>)new[]
+        {
+            o.Kind.ToString().ToLowerInvariant(),
+            N(o.Seen), N(o.Created), N(o.Updated), N(o.Unchanged), N(o.Archived), N(o.Restored), N(o.Failing), N(o.LinksChanged), N(o.Pages), N(o.Calls),
+        }.Take(keep).ToList());
+        w.Write(ConsoleText.Render(ConsoleText.Table(header.Take(keep).ToList(), header.Take(keep).Select((_, i) => i > 0).ToList(), rows, indent: 2), width));
         foreach (var o in report.Pull.Objects)
         {
-            w.WriteLine($"  {o.Kind.ToString().ToLowerInvariant(),-10} {o.Seen,8} {o.Created,8} {o.Updated,8} {o.Unchanged,8} {o.Archived,8} {o.Restored,8} {o.Failing,8} {o.LinksChanged,7} {o.Pages,6} {o.Calls,6}");
-            foreach (var (field, count) in o.FieldChanges.OrderBy(f => f.Key, StringComparer.Ordinal))
+            if (o.FieldChanges.Count > 0)
             {
-                w.WriteLine($"      {field}: {count} change{(count == 1 ? "" : "s")}");
+                var changes = o.FieldChanges.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key} {N(f.Value)}");
+                w.WriteLine($"  changed in {o.Kind.Plural()}: {string.Join(", ", changes)}");
             }
 
             foreach (var issue in o.Issues)
             {
-                w.WriteLine($"      {issue.Status.Name()} {issue.Id}: {issue.Reason}");
+                w.WriteLine($"    {issue.Status.Name()} {o.Kind.ToString().ToLowerInvariant()} {issue.Id}: {issue.Reason}");
             }
         }
 
@@ -53,6 +68,8 @@ internal static class CycleText
             w.WriteLine($"push: {report.Enqueued} values checked; {WriteBackText.Summary(flush)}");
         }
 
-        return w.ToString();
+        return ConsoleText.Wrap(w.ToString(), width);
     }
+
+    private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -65,6 +65,12 @@ internal sealed class DeliveryCycle(
 
         var started = time.GetUtcNow();
         using var held = request.DryRun ? null : await CycleLock.AcquireAsync(database, request.Full ? "full cycle" : "incremental cycle", time.GetUtcNow(), cancellationToken);
+        if (held is not null)
+        {
+            // A read-only database or folder stops the cycle here, named, before anything is pulled.
+            database.EnsureWritable();
+        }
+
         var map = mappings.Mappings;
         var healthRules = request.Push ? rules.Rules : null;
         var pull = await runner.RunAsync(new SyncRequest(request.Full, request.Objects, request.DryRun), progress, cancellationToken);

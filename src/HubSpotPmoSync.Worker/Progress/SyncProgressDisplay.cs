@@ -51,12 +51,15 @@ internal static class SyncProgressDisplay
         var phase = p.Phase switch
         {
             SyncPhase.List => "listing",
-            SyncPhase.ArchivedSweep => "archived sweep",
+            SyncPhase.ArchivedSweep => "archived",
             SyncPhase.Fast => "fast pass",
-            SyncPhase.Settle => "settle pass",
+            SyncPhase.Settle => "settle",
             _ => "done",
         };
-        return string.Create(CultureInfo.InvariantCulture, $"{kind.Plural(),-9} {phase,-14} {p.Records,8:N0} records {p.Pages,6:N0} pages {p.Calls,6:N0} calls {rate,8:N0} rec/s");
+
+        // At most 66 characters: with the spinner and the elapsed time the live line fits 80 columns, and never wraps
+        // (a wrapped line breaks the live redraw).
+        return string.Create(CultureInfo.InvariantCulture, $"{kind.Plural(),-9} {phase,-9} {p.Records,9:N0} rec {p.Pages,6:N0} pg {p.Calls,6:N0} calls {rate,7:N0}/s");
     }
 
     private sealed class LiveProgress(Dictionary<EntityKind, ProgressTask> tasks) : IProgress<SyncProgress>

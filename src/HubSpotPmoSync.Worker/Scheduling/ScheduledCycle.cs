@@ -1,3 +1,4 @@
+using HubSpotPmoSync.Core.Sync;
 using HubSpotPmoSync.Core.WriteBack;
 using HubSpotPmoSync.Storage;
 using HubSpotPmoSync.Worker.Cycle;
@@ -33,7 +34,7 @@ internal static class ScheduledCycle
                 Log.CycleFinished(
                     log,
                     job,
-                    (long)time.GetElapsedTime(started).TotalMilliseconds,
+                    HumanDuration.Format(time.GetElapsedTime(started)),
                     report.Pull.Summary(),
                     report.Health?.Projects.Count ?? 0,
                     report.Enqueued,
@@ -52,11 +53,11 @@ internal static class ScheduledCycle
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            Log.CycleCancelled(log, job, (long)time.GetElapsedTime(started).TotalMilliseconds);
+            Log.CycleCancelled(log, job, HumanDuration.Format(time.GetElapsedTime(started)));
         }
         catch (Exception e)
         {
-            Log.CycleFailed(log, e, job, (long)time.GetElapsedTime(started).TotalMilliseconds);
+            Log.CycleFailed(log, e, job, HumanDuration.Format(time.GetElapsedTime(started)));
         }
     }
 }

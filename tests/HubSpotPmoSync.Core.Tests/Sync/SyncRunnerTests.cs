@@ -77,6 +77,33 @@ public sealed class SyncRunnerTests
         Assert.Equal(4, report.Calls);
     }
 
+    /// <summary>
+    /// Issue 17: a full reconcile lists every record, then its fast pass reads again those modified since the last
+    /// cycle (in the demo, every company the last push wrote to). Each record counts once: seen is the number of
+    /// records, and one changed since the last cycle is updated, not also unchanged.
+    /// </summary>
+    [Fact]
+    public async Task RunAsync_FullAfterEveryRecordChanged_CountsEachRecordOnce()
+    {
+        var ids = Seed(new SeedPortal().WithCompanies(30).WithDeals(0).WithTickets(0).WithProjects(0));
+        await RunAsync();
+        _time.Advance(TimeSpan.FromMinutes(5));
+        foreach (var id in ids.Companies)
+        {
+            _source.Upsert(CrmObjectTypes.Companies, id, new Dictionary<string, string?> { ["domain"] = $"renamed-{id}.example" });
+        }
+
+        _time.Advance(TimeSpan.FromSeconds(30));
+
+        var full = await RunAsync(new SyncRequest(Full: true));
+
+        var companies = Of(full, EntityKind.Company);
+        Assert.Equal((30, 30, 0), (companies.Seen, companies.Updated, companies.Unchanged));
+        Assert.Equal(new Dictionary<string, long> { ["domain"] = 30 }, companies.FieldChanges);
+        Assert.Equal(30, full.Seen);
+        await AssertStoreEqualsSourceAsync();
+    }
+
     [Fact]
     public async Task RunAsync_RecordUpdated_IncrementalStoresItAndReportsTheFields()
     {

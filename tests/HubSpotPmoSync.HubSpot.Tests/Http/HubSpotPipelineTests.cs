@@ -33,8 +33,29 @@ public sealed class HubSpotPipelineTests
     /// </summary>
     private static List<double> ScheduledDelaysMs(HubSpotTestHost host) =>
         host.Logs.Records.Where(r => r.EventId.Id == 4001)
-            .Select(r => double.Parse(r.Message[(r.Message.LastIndexOf(" in ", StringComparison.Ordinal) + 4)..^3], System.Globalization.CultureInfo.InvariantCulture))
+            .Select(r => Milliseconds(r.Message[(r.Message.LastIndexOf(" in ", StringComparison.Ordinal) + 4)..]))
             .ToList();
+
+    /// <summary>A printed duration ("250 ms", "7.0 s", "2 min 5 s") in milliseconds.</summary>
+    private static double Milliseconds(string printed)
+    {
+        var total = 0d;
+        var parts = printed.Split(' ');
+        for (var i = 0; i + 1 < parts.Length; i += 2)
+        {
+            var value = double.Parse(parts[i], System.Globalization.CultureInfo.InvariantCulture);
+            total += parts[i + 1] switch
+            {
+                "ms" => value,
+                "s" => value * 1_000,
+                "min" => value * 60_000,
+                "h" => value * 3_600_000,
+                _ => throw new FormatException(printed),
+            };
+        }
+
+        return total;
+    }
 
     private static Task<IReadOnlyList<CrmPropertyDefinition>> GetProperties(HubSpotTestHost host) =>
         host.Source.GetPropertiesAsync("deals", CancellationToken.None);
@@ -170,6 +191,38 @@ public sealed class HubSpotPipelineTests
 
         Assert.Equal(2, times.Count);
         Assert.Equal(1, host.Usage.Snapshot().Calls["GET /crm/properties/2026-03/{objectType}"]["reset"]);
+    }
+
+    /// <summary>Issue 17: a refused connection is called that, with the host and port and the setting to check.</summary>
+    [Fact]
+    public async Task Send_ConnectionRefused_LogsAndFailsNamingHostPortAndTheSetting()
+    {
+        var (host, times) = CreateSut(
+            _ => throw new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused (api.hubapi.com:443)", new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused)),
+            new Dictionary<string, string?> { ["HubSpot:MaxRetryAttempts"] = "1" });
+        using var _ = host;
+
+        var error = await Assert.ThrowsAsync<CrmException>(() => host.DriveAsync(() => GetProperties(host)));
+
+        Assert.Equal(2, times.Count);
+        Assert.Contains("connection refused by api.hubapi.com:443 (is HubSpot:BaseAddress right?)", error.Message, StringComparison.Ordinal);
+        var retry = Assert.Single(host.Logs.Records, r => r.EventId.Id == 4001);
+        Assert.Contains("connection refused by api.hubapi.com:443", retry.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("reset", retry.Message, StringComparison.Ordinal);
+        Assert.Equal(2, host.Usage.Snapshot().Calls["GET /crm/v3/properties/{objectType}"]["refused"]);
+    }
+
+    /// <summary>Issue 17: a retry's wait is printed for people ("7.0 s"), not as "7000 ms" or "1026.1188 ms".</summary>
+    [Fact]
+    public async Task Send_Retry_LogsTheWaitAsAHumanDuration()
+    {
+        var (host, _) = CreateSut(n => n == 0 ? Responses.RetryAfter(429, TimeSpan.FromSeconds(7)) : Responses.Ok());
+        using var _ = host;
+
+        await host.DriveAsync(() => GetProperties(host));
+
+        var retry = Assert.Single(host.Logs.Records, r => r.EventId.Id == 4001);
+        Assert.EndsWith("retry 1 in 7.0 s", retry.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -84,7 +84,7 @@ public sealed class StatusRecordEndToEndTests(ITestOutputHelper log)
             (new[] { "status", "--id", "1" }, "error: --id needs --object"),
             (new[] { "status", "--object", "widgets", "--id", "1" }, "error: --object 'widgets' is not an object type"),
             (new[] { "status", "--object", "deals", "--id", " " }, "error: --id must not be empty"),
-            (new[] { "status", "--object", "deals", "--id", "1", "--audit", "-1" }, "error: --audit must not be negative"),
+            (new[] { "status", "--object", "deals", "--id", "1", "--audit", "-1" }, "error: status --audit: '-1' is not a whole number of 0 or more"),
         })
         {
             var bad = await h.RunAsync(args);
