@@ -49,6 +49,11 @@ internal static class RunCommand
         _ = services.GetRequiredService<MappingProvider>().Mappings;
         _ = services.GetRequiredService<HealthRulesProvider>().Rules;
 
+        // Every option validated (all failures listed, exit 2), then a token that may not write what the cycles write stops
+        // the worker (exit 2 naming the scope) — both before the host starts, so no cycle runs and no port is bound first.
+        services.GetService<IStartupValidator>()?.Validate();
+        await services.GetRequiredService<WriteScopeGate>().EnsureAsync(cancellationToken);
+
         try
         {
             await host.StartAsync(cancellationToken);
@@ -58,9 +63,6 @@ internal static class RunCommand
             // Kestrel binds last, and Quartz starts its jobs only once the host has started: no cycle has run.
             throw new UserInputException($"Http:Urls: {e.Message.TrimEnd('.')} (another program listens there): choose another port.");
         }
-
-        // A token that may not write what the cycles write stops the worker here (exit 2 naming the scope), not in every push.
-        await services.GetRequiredService<WriteScopeGate>().EnsureAsync(cancellationToken);
 
         var schedule = services.GetRequiredService<IOptions<SyncScheduleOptions>>().Value;
         Log.Scheduled(services.GetRequiredService<ILoggerFactory>().CreateLogger("HubSpotPmoSync.Worker.Run"), schedule.IncrementalEvery, schedule.ReconcileCron);
