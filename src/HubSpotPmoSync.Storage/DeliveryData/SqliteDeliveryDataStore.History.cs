@@ -8,10 +8,9 @@ public sealed partial class SqliteDeliveryDataStore : IHealthHistoryStore
     public IReadOnlyList<HealthSnapshot> LoadHealthHistory(string projectId, DateTimeOffset from, DateTimeOffset to)
     {
         ArgumentNullException.ThrowIfNull(projectId);
-        var list = new List<HealthSnapshot>();
         if (!database.Exists)
         {
-            return list;
+            return [];
         }
 
         using var connection = database.Open();
@@ -24,24 +23,6 @@ public sealed partial class SqliteDeliveryDataStore : IHealthHistoryStore
         cmd.Parameters.AddWithValue("$project", projectId);
         cmd.Parameters.AddWithValue("$from", Instant(from));
         cmd.Parameters.AddWithValue("$to", Instant(to));
-        using var r = cmd.ExecuteReader();
-        while (r.Read())
-        {
-            list.Add(new HealthSnapshot(
-                r.GetString(0),
-                r.GetString(1),
-                ParseInstant(r.GetString(2)),
-                ParseInstant(r.GetString(3)),
-                OptDec(r, 4),
-                ParseRag(r.GetString(5)),
-                ParseTrend(r.GetString(6)),
-                OptDec(r, 7),
-                OptDec(r, 8),
-                OptDec(r, 9),
-                r.GetString(10),
-                r.GetString(11)));
-        }
-
-        return list;
+        return ReadSnapshots(cmd);
     }
 }

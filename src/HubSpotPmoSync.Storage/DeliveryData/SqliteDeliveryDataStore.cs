@@ -304,6 +304,15 @@ public sealed partial class SqliteDeliveryDataStore(SqliteDatabase database) : I
             """;
         cmd.Parameters.AddWithValue("$before", Instant(before));
         cmd.Parameters.AddWithValue("$per", perProject);
+        return ReadSnapshots(cmd);
+    }
+
+    /// <summary>
+    /// Reads the snapshots a query selects, its columns in this order: project_id, project_code, run_at, as_of, score,
+    /// rag, trend, cpi, spi, eac, currency, top_reason.
+    /// </summary>
+    private static List<HealthSnapshot> ReadSnapshots(SqliteCommand cmd)
+    {
         using var r = cmd.ExecuteReader();
         var list = new List<HealthSnapshot>();
         while (r.Read())
