@@ -1,5 +1,6 @@
 using System.Globalization;
 using HubSpotPmoSync.Core.Crm;
+using HubSpotPmoSync.Core.Sync;
 
 namespace HubSpotPmoSync.HubSpot.Tests.Contract;
 
@@ -25,10 +26,10 @@ public sealed class RateLimitContractTests
         { "ratelimit-429-secondly-retry-after.json", true, 2_000 },
     };
 
-    /// <summary>The waits the retry strategy scheduled, in ms, from its log lines (event 4001).</summary>
-    private static List<double> ScheduledRetryDelaysMs(HubSpotTestHost host) =>
+    /// <summary>The waits the retry strategy scheduled, as its log lines (event 4001) print them for people (<c>3.0 s</c>).</summary>
+    private static List<string> ScheduledRetryDelays(HubSpotTestHost host) =>
         host.Logs.Records.Where(r => r.EventId.Id == 4001)
-            .Select(r => double.Parse(r.Message[(r.Message.LastIndexOf(" in ", StringComparison.Ordinal) + 4)..^3], CultureInfo.InvariantCulture))
+            .Select(r => r.Message[(r.Message.LastIndexOf(" in ", StringComparison.Ordinal) + 4)..])
             .ToList();
 
     private static Task<IReadOnlyList<CrmPropertyDefinition>> Properties(WireMockHubSpot hubSpot) =>
@@ -66,7 +67,7 @@ public sealed class RateLimitContractTests
 
         Assert.Empty(hubSpot.Unmatched);
         Assert.Equal([429, 200], hubSpot.Requests.Select(r => r.ResponseMessage?.StatusCode is int status ? status : -1));
-        Assert.Equal([expectedDelayMs], ScheduledRetryDelaysMs(hubSpot.Client));
+        Assert.Equal([HumanDuration.Format(TimeSpan.FromMilliseconds(expectedDelayMs))], ScheduledRetryDelays(hubSpot.Client));
         Assert.True(hubSpot.Time.GetUtcNow() - started >= TimeSpan.FromMilliseconds(expectedDelayMs), "the retry waited on the client's clock");
         var usage = hubSpot.Client.Usage.Snapshot();
         Assert.Equal(1, usage.RateLimited);
@@ -84,7 +85,7 @@ public sealed class RateLimitContractTests
 
         Assert.Empty(hubSpot.Unmatched);
         Assert.Single(hubSpot.Requests);
-        Assert.Empty(ScheduledRetryDelaysMs(hubSpot.Client));
+        Assert.Empty(ScheduledRetryDelays(hubSpot.Client));
         Assert.Equal(429, error.StatusCode);
         Assert.Contains("daily", error.Message, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("c033cdaa-2c40-4a64-ae48-b4cec88dad24", error.Message, StringComparison.Ordinal);

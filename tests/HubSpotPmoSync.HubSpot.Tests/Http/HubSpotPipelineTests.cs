@@ -209,7 +209,7 @@ public sealed class HubSpotPipelineTests
         var retry = Assert.Single(host.Logs.Records, r => r.EventId.Id == 4001);
         Assert.Contains("connection refused by api.hubapi.com:443", retry.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("reset", retry.Message, StringComparison.Ordinal);
-        Assert.Equal(2, host.Usage.Snapshot().Calls["GET /crm/v3/properties/{objectType}"]["refused"]);
+        Assert.Equal(2, host.Usage.Snapshot().Calls["GET /crm/properties/2026-03/{objectType}"]["refused"]);
     }
 
     /// <summary>Issue 17: a retry's wait is printed for people ("7.0 s"), not as "7000 ms" or "1026.1188 ms".</summary>

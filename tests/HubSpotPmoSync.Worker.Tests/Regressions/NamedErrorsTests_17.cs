@@ -28,7 +28,7 @@ public sealed class NamedErrorsTests_17 : IDisposable
         File.SetUnixFileMode(workspace.DatabasePath, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         try
         {
-            var (code, output, error) = await Unprivileged.RunAsync(workspace.Directory, workspace.Environment, "sync");
+            var (code, output, error) = await Unprivileged.RunAsync(workspace.Directory, workspace.Environment, "sync", "--no-push");
 
             Assert.True(code == ExitCodes.BadInput, $"exit {code}\nstdout:\n{output}\nstderr:\n{error}");
             var line = Assert.Single(ErrorLines(error));
@@ -65,7 +65,7 @@ public sealed class NamedErrorsTests_17 : IDisposable
         File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);
         try
         {
-            var (code, output, error) = await Unprivileged.RunAsync(workspace.Directory, workspace.Environment, "sync");
+            var (code, output, error) = await Unprivileged.RunAsync(workspace.Directory, workspace.Environment, "sync", "--no-push");
 
             Assert.True(code == ExitCodes.BadInput, $"exit {code}\nstdout:\n{output}\nstderr:\n{error}");
             var line = Assert.Single(ErrorLines(error));
