@@ -130,6 +130,22 @@ internal sealed class WriteBackHarness : IAsyncDisposable
 
     public long Scalar(string sql) => Query(sql, r => r.GetInt64(0))[0];
 
+    /// <summary>
+    /// Closes the pooled connections the in-process commands left open (the last one to close checkpoints), then moves
+    /// whatever is still in the write-ahead log into the database file and empties the log.
+    /// </summary>
+    public void Checkpoint()
+    {
+        SqliteConnection.ClearAllPools();
+        using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false }.ToString()))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+            command.ExecuteNonQuery();
+        }
+    }
+
     private List<T> Query<T>(string sql, Func<SqliteDataReader, T> read)
     {
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
