@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using HubSpotPmoSync.Core.Crm;
+using HubSpotPmoSync.Core.Sync;
 using HubSpotPmoSync.Core.WriteBack;
 using HubSpotPmoSync.HubSpot;
 using HubSpotPmoSync.HubSpot.Diagnostics;
@@ -9,7 +10,6 @@ using HubSpotPmoSync.Worker.Cli;
 using HubSpotPmoSync.Worker.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Spectre.Console;
 
 namespace HubSpotPmoSync.Worker.Commands;
 
@@ -89,7 +89,7 @@ internal static class DoctorCommand
     }
 
     internal static DoctorCheck Reachability(HubSpotPing ping) => ping.Reachable
-        ? new("HubSpot reachable", DoctorVerdict.Pass, $"{ping.Call} answered {ping.StatusCode} in {Short(ping.RoundTrip ?? TimeSpan.Zero)}", null)
+        ? new("HubSpot reachable", DoctorVerdict.Pass, $"{ping.Call} answered {ping.StatusCode} in {HumanDuration.Format(ping.RoundTrip ?? TimeSpan.Zero)}", null)
         : new("HubSpot reachable", DoctorVerdict.Fail, $"{ping.BaseAddress}: {ping.UnreachableReason}", "check HubSpot:BaseAddress, the network and any proxy between this machine and HubSpot");
 
     internal static DoctorCheck Token(HubSpotPing ping) => ping.Token switch
@@ -209,7 +209,7 @@ internal static class DoctorCommand
         var skew = localAtAnswer - server;
         var beyond = skew < TimeSpan.Zero ? skew.Duration() : skew > TimeSpan.FromSeconds(1) ? skew - TimeSpan.FromSeconds(1) : TimeSpan.Zero;
         var direction = skew < TimeSpan.Zero ? "behind" : "ahead of";
-        var text = beyond == TimeSpan.Zero ? "agrees with HubSpot's Date header (within its 1 s resolution)" : $"{Short(beyond)} {direction} HubSpot's";
+        var text = beyond == TimeSpan.Zero ? "agrees with HubSpot's Date header (within its 1 s resolution)" : $"{HumanDuration.Format(beyond)} {direction} HubSpot's";
         return beyond > ClockFailAt
             ? new(Name, DoctorVerdict.Fail, text, "synchronise this machine's clock (NTP): the sync's windows and cursors compare it with HubSpot's times")
             : beyond > ClockWarnAt
@@ -298,54 +298,15 @@ internal static class DoctorCommand
         }
     }
 
-    /// <summary>A duration as people read it: <c>45 ms</c>, <c>3.2 s</c>, <c>2 min 5 s</c>.</summary>
-    internal static string Short(TimeSpan duration) => duration switch
-    {
-        { TotalSeconds: < 1 } => string.Create(CultureInfo.InvariantCulture, $"{duration.TotalMilliseconds:0} ms"),
-        { TotalMinutes: < 1 } => string.Create(CultureInfo.InvariantCulture, $"{duration.TotalSeconds:0.0} s"),
-        { TotalHours: < 1 } => string.Create(CultureInfo.InvariantCulture, $"{(int)duration.TotalMinutes} min {duration.Seconds} s"),
-        _ => string.Create(CultureInfo.InvariantCulture, $"{(int)duration.TotalHours} h {duration.Minutes} min"),
-    };
-
     private static void Render(CommandEnvironment env, HubSpotOptions hubSpot, IReadOnlyList<DoctorCheck> checks)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(env.Output),
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-        });
-        console.Profile.Width = TerminalWidth(env);
-        console.WriteLine($"doctor: {hubSpot.BaseAddress} (HubSpot:ApiVersion {hubSpot.ApiVersion}, tier {hubSpot.Tier.ToString().ToLowerInvariant()})");
-        var table = new Table().Border(TableBorder.Simple).AddColumn("check").AddColumn("verdict").AddColumn("detail").AddColumn("fix");
-        foreach (var check in checks)
-        {
-            table.AddRow(
-                Markup.Escape(check.Name),
-                check.Verdict switch { DoctorVerdict.Pass => "ok", DoctorVerdict.Warn => "WARN", _ => "FAIL" },
-                Markup.Escape(check.Detail),
-                Markup.Escape(check.Fix ?? ""));
-        }
-
-        console.Write(table);
-    }
-
-    private static int TerminalWidth(CommandEnvironment env)
-    {
-        if (ReferenceEquals(env.Output, Console.Out) && !Console.IsOutputRedirected)
-        {
-            try
-            {
-                return Math.Max(60, Console.WindowWidth);
-            }
-            catch (IOException)
-            {
-                // No terminal after all.
-            }
-        }
-
-        return int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), NumberStyles.None, CultureInfo.InvariantCulture, out var columns) && columns >= 60 ? columns : 160;
+        var width = ConsoleText.WidthFor(env.Output);
+        env.Output.Write(ConsoleText.Wrap($"doctor: {hubSpot.BaseAddress} (HubSpot:ApiVersion {hubSpot.ApiVersion}, tier {hubSpot.Tier.ToString().ToLowerInvariant()})\n", width));
+        var table = ConsoleText.Table(
+            ["check", "verdict", "detail", "fix"],
+            [false, false, false, false],
+            checks.Select(c => (IReadOnlyList<string>)[c.Name, c.Verdict switch { DoctorVerdict.Pass => "ok", DoctorVerdict.Warn => "WARN", _ => "FAIL" }, c.Detail, c.Fix ?? ""]));
+        env.Output.Write(ConsoleText.Render(table, width));
     }
 }
 

@@ -7,8 +7,8 @@ namespace HubSpotPmoSync.Worker.Hosting;
 /// <summary>
 /// Proves the token's write scopes — one empty batch update per object type the mappings write, which creates nothing —
 /// before the first record write of the process, so that a missing scope stops the command with exit 2 naming it before
-/// anything is written, instead of a 403 in the middle of a kickoff or a push. Once proven, the process does not ask again;
-/// a cycle with nothing to write never asks. Read scopes need no probe: a cycle reads before it writes, and a read refused
+/// anything is written, instead of a 403 in the middle of a kickoff or a push. Once every scope is proven, the process
+/// does not ask again; a cycle with nothing to write never asks. Read scopes need no probe: a cycle reads before it writes, and a read refused
 /// for a missing scope stops it the same way (<see cref="CrmMissingScopesException"/>, exit 2) with nothing written.
 /// </summary>
 internal sealed class WriteScopeGate(MappingProvider mappings, IHubSpotDiagnostics diagnostics) : IDisposable
@@ -44,8 +44,9 @@ internal sealed class WriteScopeGate(MappingProvider mappings, IHubSpotDiagnosti
                 ]);
             }
 
-            // Unknown verdicts (HubSpot failing or not answering) let the write itself find out.
-            Volatile.Write(ref _proven, true);
+            // An unknown verdict (HubSpot failing or not answering) lets this write go ahead and find out for itself; the
+            // next write asks again, so a scope is never taken as proven without an answer.
+            Volatile.Write(ref _proven, checks.All(c => c.Status == HubSpotScopeStatus.Present));
         }
         finally
         {
