@@ -7,6 +7,7 @@ using HubSpotPmoSync.HubSpot.Diagnostics;
 using HubSpotPmoSync.HubSpot.Dtos;
 using HubSpotPmoSync.HubSpot.Http;
 using HubSpotPmoSync.HubSpot.RateLimiting;
+using HubSpotPmoSync.HubSpot.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -25,7 +26,8 @@ public static class HubSpotServiceCollectionExtensions
 
     /// <summary>
     /// Registers the HubSpot client as <see cref="ICrmSource"/> and <see cref="ICrmWriter"/>, its call counter as
-    /// <see cref="ICrmUsage"/>, the checks of <c>doctor</c> as <see cref="IHubSpotDiagnostics"/>, and
+    /// <see cref="ICrmUsage"/>, when HubSpot last answered as <see cref="ICrmReachability"/> (its instruments record on
+    /// the worker's meter), the checks of <c>doctor</c> as <see cref="IHubSpotDiagnostics"/>, and
     /// <see cref="HubSpotOptions"/> bound to the <c>HubSpot</c> section and validated at start (every failure listed, each
     /// naming its key). Uses the registered <see cref="TimeProvider"/> (<see cref="TimeProvider.System"/> when none is).
     /// </summary>
@@ -42,6 +44,11 @@ public static class HubSpotServiceCollectionExtensions
         services.TryAddSingleton<HubSpotUsage>();
         services.TryAddSingleton<ICrmUsage>(sp => sp.GetRequiredService<HubSpotUsage>());
         services.TryAddSingleton<HubSpotRateLimiter>();
+
+        // The client's instruments on the worker's meter (IMeterFactory: the host's, or one of its own outside a host).
+        services.AddMetrics();
+        services.TryAddSingleton<HubSpotMetrics>();
+        services.TryAddSingleton<ICrmReachability>(sp => sp.GetRequiredService<HubSpotMetrics>());
         services.TryAddSingleton<HubSpotPipeline>();
         services.TryAddSingleton(sp => HubSpotApiFamily.Of(sp.GetRequiredService<IOptions<HubSpotOptions>>().Value));
         services.TryAddTransient<LegacyPathHandler>();

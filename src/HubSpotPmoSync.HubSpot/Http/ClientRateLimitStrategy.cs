@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using HubSpotPmoSync.HubSpot.RateLimiting;
+using HubSpotPmoSync.HubSpot.Telemetry;
 using Polly;
 
 namespace HubSpotPmoSync.HubSpot.Http;
@@ -8,9 +9,9 @@ namespace HubSpotPmoSync.HubSpot.Http;
 /// <summary>
 /// The pipeline stage between the circuit breaker and the attempt timeout: waits for the client-side rate
 /// limiter before each attempt (so the wait does not eat into the attempt's timeout), feeds the answer's
-/// rate-limit headers back to it, and counts the attempt by route and outcome.
+/// rate-limit headers back to it, and counts the attempt by route and outcome (and on the worker's meter).
 /// </summary>
-internal sealed class ClientRateLimitStrategy(HubSpotRateLimiter limiter, HubSpotUsage usage) : ResilienceStrategy<HttpResponseMessage>
+internal sealed class ClientRateLimitStrategy(HubSpotRateLimiter limiter, HubSpotUsage usage, HubSpotMetrics? metrics = null) : ResilienceStrategy<HttpResponseMessage>
 {
     protected override async ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
         Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback, ResilienceContext context, TState state)
@@ -38,11 +39,15 @@ internal sealed class ClientRateLimitStrategy(HubSpotRateLimiter limiter, HubSpo
                 }
 
                 limiter.Observe(call.Budget, response, policy);
-                usage.Record(call.Route, ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture));
+                var status = ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
+                usage.Record(call.Route, status);
+                metrics?.RecordAttempt(call, status, (int)response.StatusCode, policy);
             }
             else
             {
-                usage.Record(call.Route, OutcomeOf(outcome.Exception, context.CancellationToken));
+                var failure = OutcomeOf(outcome.Exception, context.CancellationToken);
+                usage.Record(call.Route, failure);
+                metrics?.RecordAttempt(call, failure, null, null);
             }
 
             return outcome;

@@ -1,6 +1,7 @@
 using System.Net;
 using HubSpotPmoSync.Core.Sync;
 using HubSpotPmoSync.HubSpot.RateLimiting;
+using HubSpotPmoSync.HubSpot.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -31,15 +32,16 @@ internal sealed class HubSpotPipeline
         TimeProvider timeProvider,
         HubSpotRateLimiter limiter,
         HubSpotUsage usage,
+        HubSpotMetrics metrics,
         ILogger<HubSpotPipeline> logger)
     {
-        Pipeline = Build(options.Value, timeProvider, limiter, usage, logger);
+        Pipeline = Build(options.Value, timeProvider, limiter, usage, logger, metrics);
     }
 
     public ResiliencePipeline<HttpResponseMessage> Pipeline { get; }
 
     internal static ResiliencePipeline<HttpResponseMessage> Build(
-        HubSpotOptions options, TimeProvider timeProvider, HubSpotRateLimiter limiter, HubSpotUsage usage, ILogger logger)
+        HubSpotOptions options, TimeProvider timeProvider, HubSpotRateLimiter limiter, HubSpotUsage usage, ILogger logger, HubSpotMetrics? metrics = null)
     {
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { Name = "HubSpot", TimeProvider = timeProvider };
 
@@ -48,7 +50,7 @@ internal sealed class HubSpotPipeline
         // Polly needs at least one retry attempt; 0 means "no retry strategy at all".
         if (options.MaxRetryAttempts > 0)
         {
-            AddRetry(builder, options, timeProvider, logger);
+            AddRetry(builder, options, timeProvider, logger, metrics);
         }
 
         builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
@@ -76,7 +78,7 @@ internal sealed class HubSpotPipeline
             },
         });
 
-        builder.AddStrategy(_ => new ClientRateLimitStrategy(limiter, usage), new ClientRateLimitStrategyOptions());
+        builder.AddStrategy(_ => new ClientRateLimitStrategy(limiter, usage, metrics), new ClientRateLimitStrategyOptions());
 
         builder.AddTimeout(new TimeoutStrategyOptions { Name = "attempt-timeout", Timeout = options.AttemptTimeout });
 
@@ -84,7 +86,7 @@ internal sealed class HubSpotPipeline
     }
 
     private static void AddRetry(
-        ResiliencePipelineBuilder<HttpResponseMessage> builder, HubSpotOptions options, TimeProvider timeProvider, ILogger logger) =>
+        ResiliencePipelineBuilder<HttpResponseMessage> builder, HubSpotOptions options, TimeProvider timeProvider, ILogger logger, HubSpotMetrics? metrics) =>
         builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
         {
             Name = "retry",
@@ -99,6 +101,7 @@ internal sealed class HubSpotPipeline
             {
                 var call = args.Context.Properties.GetValue(CallKey, UnknownCall);
                 Log.RetryScheduled(logger, call.Route, Describe(args.Outcome), args.AttemptNumber + 1, HumanDuration.Format(args.RetryDelay));
+                metrics?.RecordRetry(call);
                 return default;
             },
         });
