@@ -28,14 +28,15 @@ internal static class RunCommand
 
     /// <summary>
     /// The worker's host (tests build it too): the composition root, the Quartz schedule, and the HTTP host on
-    /// <c>Http:Urls</c> with its endpoint groups (the portfolio page).
+    /// <c>Http:Urls</c> with its endpoint groups (the portfolio page; /healthz, /readyz and /metrics).
     /// </summary>
     internal static IHost BuildHost(CommandEnvironment env)
     {
-        var builder = WorkerHost.CreateWebBuilder(env).AddHttpHost();
+        var builder = WorkerHost.CreateWebBuilder(env).AddHttpHost().AddOperations();
         var app = builder.Build();
         app.UseHttpHost();
         app.MapPortfolioPage();
+        app.MapOperations();
         return app;
     }
 

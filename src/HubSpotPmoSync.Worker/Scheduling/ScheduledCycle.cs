@@ -2,6 +2,7 @@ using HubSpotPmoSync.Core.Sync;
 using HubSpotPmoSync.Core.WriteBack;
 using HubSpotPmoSync.Storage;
 using HubSpotPmoSync.Worker.Cycle;
+using HubSpotPmoSync.Worker.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace HubSpotPmoSync.Worker.Scheduling;
@@ -10,13 +11,15 @@ namespace HubSpotPmoSync.Worker.Scheduling;
 /// What both scheduled jobs do: wait for the gate, run one <see cref="DeliveryCycle"/> with the job's cancellation
 /// token, and log the summary. A failing cycle (HubSpot down, a lock held too long) is logged and not rethrown: the
 /// trigger's next fire retries, resuming from the committed cursors. Cancellation (shutdown) stops the cycle after
-/// the page in flight, which is already committed.
+/// the page in flight, which is already committed. Each cycle that ran is recorded on <see cref="CycleMetrics"/>.
 /// </summary>
 internal static class ScheduledCycle
 {
-    public static async Task RunAsync(string job, bool full, DeliveryCycle cycle, CycleGate gate, ILogger log, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task RunAsync(
+        string job, bool full, DeliveryCycle cycle, CycleGate gate, ILogger log, TimeProvider time, CancellationToken cancellationToken, CycleMetrics? metrics = null)
     {
         var started = time.GetTimestamp();
+        var ran = false;
         try
         {
             var entered = gate.TryEnter();
@@ -29,8 +32,10 @@ internal static class ScheduledCycle
             using (entered)
             {
                 started = time.GetTimestamp();
+                ran = true;
                 Log.CycleStarted(log, job, full);
                 var report = await cycle.RunAsync(new CycleRequest(Full: full), progress: null, cancellationToken).ConfigureAwait(false);
+                metrics?.CycleFinished(full, "succeeded", time.GetElapsedTime(started), report.Pull);
                 Log.CycleFinished(
                     log,
                     job,
@@ -54,10 +59,18 @@ internal static class ScheduledCycle
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             Log.CycleCancelled(log, job, HumanDuration.Format(time.GetElapsedTime(started)));
+            if (ran)
+            {
+                metrics?.CycleFinished(full, "cancelled", time.GetElapsedTime(started), pull: null);
+            }
         }
         catch (Exception e)
         {
             Log.CycleFailed(log, e, job, HumanDuration.Format(time.GetElapsedTime(started)));
+            if (ran)
+            {
+                metrics?.CycleFinished(full, "failed", time.GetElapsedTime(started), pull: null);
+            }
         }
     }
 }

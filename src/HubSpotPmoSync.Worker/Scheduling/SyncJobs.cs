@@ -1,4 +1,5 @@
 using HubSpotPmoSync.Worker.Cycle;
+using HubSpotPmoSync.Worker.Telemetry;
 using Microsoft.Extensions.Logging;
 using Quartz;
 
@@ -14,24 +15,24 @@ internal static class SyncSchedule
 
 /// <summary>The incremental cycle (pull what changed, score, push), every <c>Schedule:IncrementalEvery</c>.</summary>
 [DisallowConcurrentExecution]
-internal sealed class IncrementalSyncJob(DeliveryCycle cycle, CycleGate gate, TimeProvider time, ILogger<IncrementalSyncJob> log) : IJob
+internal sealed class IncrementalSyncJob(DeliveryCycle cycle, CycleGate gate, TimeProvider time, ILogger<IncrementalSyncJob> log, CycleMetrics metrics) : IJob
 {
     public static readonly JobKey Key = new("incremental-sync", SyncSchedule.Group);
 
     public static readonly TriggerKey Trigger = new("incremental-sync-every", SyncSchedule.Group);
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
-        await ScheduledCycle.RunAsync(Key.Name, full: false, cycle, gate, log, time, cancellationToken).ConfigureAwait(false);
+        await ScheduledCycle.RunAsync(Key.Name, full: false, cycle, gate, log, time, cancellationToken, metrics).ConfigureAwait(false);
 }
 
 /// <summary>The full reconcile (list everything again, sweep archived records, score, push), on <c>Schedule:ReconcileCron</c>.</summary>
 [DisallowConcurrentExecution]
-internal sealed class ReconcileJob(DeliveryCycle cycle, CycleGate gate, TimeProvider time, ILogger<ReconcileJob> log) : IJob
+internal sealed class ReconcileJob(DeliveryCycle cycle, CycleGate gate, TimeProvider time, ILogger<ReconcileJob> log, CycleMetrics metrics) : IJob
 {
     public static readonly JobKey Key = new("full-reconcile", SyncSchedule.Group);
 
     public static readonly TriggerKey Trigger = new("full-reconcile-cron", SyncSchedule.Group);
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
-        await ScheduledCycle.RunAsync(Key.Name, full: true, cycle, gate, log, time, cancellationToken).ConfigureAwait(false);
+        await ScheduledCycle.RunAsync(Key.Name, full: true, cycle, gate, log, time, cancellationToken, metrics).ConfigureAwait(false);
 }

@@ -18,6 +18,7 @@ internal static class SyncScheduleHostBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddSingleton<CycleGate>();
+        builder.Services.TryAddSingleton<HubSpotPmoSync.Worker.Telemetry.CycleMetrics>();
         builder.Services.AddQuartz(q =>
         {
             q.ConfigureScheduler(o =>
