@@ -9,19 +9,40 @@ namespace HubSpotPmoSync.Storage;
 public sealed record SqliteProbeResult(bool Exists, DateTimeOffset? LastSucceededRun);
 
 /// <summary>
-/// The readiness check's look at the database: opens the file anew (unpooled, read-only: a pooled connection
-/// opened before the file became unreadable would still read it) and reads when a sync run last succeeded.
+/// The readiness check's look at the database: opens the file itself and reads its header, then asks SQLite when a
+/// sync run last succeeded. The file is opened by the probe because SQLite would not notice a file made unreadable:
+/// pooled connections keep theirs open, and SQLite hands a new connection a descriptor it kept for the same file.
 /// </summary>
 public static class SqliteProbe
 {
+    private static ReadOnlySpan<byte> Header => "SQLite format 3\0"u8;
+
     /// <summary>Opens and reads the database; creates and changes nothing.</summary>
-    /// <exception cref="SqliteException">The file cannot be opened or read (permissions, corruption, not a database).</exception>
+    /// <exception cref="UnauthorizedAccessException">This user may not read the file.</exception>
+    /// <exception cref="IOException">The file cannot be read, or is not a SQLite database.</exception>
+    /// <exception cref="SqliteException">SQLite cannot read it (corruption, a lock held past the timeout).</exception>
     public static SqliteProbeResult Read(SqliteDatabase database)
     {
         ArgumentNullException.ThrowIfNull(database);
         if (!database.Exists)
         {
             return new SqliteProbeResult(false, null);
+        }
+
+        Span<byte> header = stackalloc byte[Header.Length];
+        using (var file = new FileStream(database.DatabasePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+        {
+            var read = file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+            if (read == 0)
+            {
+                // Created a moment ago, before SQLite wrote its first page.
+                return new SqliteProbeResult(true, null);
+            }
+
+            if (read < header.Length || !header.SequenceEqual(Header))
+            {
+                throw new IOException("it is not a SQLite database");
+            }
         }
 
         var cs = new SqliteConnectionStringBuilder

@@ -45,9 +45,19 @@ internal sealed class WorkerProcess : IDisposable
 
     public int Id => _process.Id;
 
-    public static WorkerProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static WorkerProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        Start(workingDirectory, environment, unprivileged: false, args);
+
+    /// <summary>
+    /// The same as a user whom file permissions bind: as root (whom a read-only or unreadable file does not stop,
+    /// CAP_DAC_OVERRIDE), util-linux's setpriv drops those capabilities for the child.
+    /// </summary>
+    public static WorkerProcess StartUnprivileged(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        Start(workingDirectory, environment, unprivileged: Environment.UserName == "root", args);
+
+    private static WorkerProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, bool unprivileged, string[] args)
     {
-        var info = new ProcessStartInfo(ExecutablePath)
+        var info = new ProcessStartInfo(unprivileged ? "setpriv" : ExecutablePath)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -55,6 +65,14 @@ internal sealed class WorkerProcess : IDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        if (unprivileged)
+        {
+            foreach (var a in new[] { "--bounding-set", "-dac_override,-dac_read_search", "--", ExecutablePath })
+            {
+                info.ArgumentList.Add(a);
+            }
+        }
+
         foreach (var a in args)
         {
             info.ArgumentList.Add(a);
