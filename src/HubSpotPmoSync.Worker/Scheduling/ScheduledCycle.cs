@@ -35,7 +35,9 @@ internal static class ScheduledCycle
                 ran = true;
                 Log.CycleStarted(log, job, full);
                 var report = await cycle.RunAsync(new CycleRequest(Full: full), progress: null, cancellationToken).ConfigureAwait(false);
-                metrics?.CycleFinished(full, "succeeded", time.GetElapsedTime(started), report.Pull);
+
+                // A cycle whose writes HubSpot mostly rejected has failed (logged as such below), though it pulled.
+                metrics?.CycleFinished(full, report.Rejections is { Exceeded: true } ? "failed" : "succeeded", time.GetElapsedTime(started), report.Pull);
                 Log.CycleFinished(
                     log,
                     job,
