@@ -68,10 +68,14 @@ public sealed class HubSpotOptions
     [Range(1L, 100_000_000L)]
     public long? DailyLimit { get; set; }
 
-    /// <summary>Gets or sets the most requests in flight at once (the client also never exceeds the rate budget).</summary>
-    /// <value>The default value is 8.</value>
+    /// <summary>
+    /// Gets or sets the most requests in flight at once. Below this cap the client keeps about
+    /// <c>budget rate × measured round trip</c> calls of each budget in flight (burst, search, associations), and
+    /// never exceeds the rate budgets themselves.
+    /// </summary>
+    /// <value>The default value is 16.</value>
     [Range(1, 256)]
-    public int MaxConcurrency { get; set; } = 8;
+    public int MaxConcurrency { get; set; } = 16;
 
     /// <summary>Gets or sets the time one logical call may take, every retry and wait included.</summary>
     /// <value>The default value is 3 minutes.</value>

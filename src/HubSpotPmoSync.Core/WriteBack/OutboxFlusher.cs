@@ -15,6 +15,14 @@ public sealed class OutboxFlushOptions
     /// </summary>
     /// <value>The default value is 5.</value>
     public int MaxAttempts { get; init; } = 5;
+
+    /// <summary>
+    /// Batch calls sent at once. The HubSpot client paces them within the rate budget (calls in flight follow the
+    /// budget and the measured round trip, up to <c>HubSpot:MaxConcurrency</c>), so this only bounds the batches
+    /// waiting for it.
+    /// </summary>
+    /// <value>The default value is 16.</value>
+    public int MaxConcurrentBatches { get; init; } = 16;
 }
 
 /// <summary>What one flush did.</summary>
@@ -46,6 +54,10 @@ public sealed record FlushReport(
 /// batch is written; a call that fails as a whole leaves its rows pending for the next flush (and dead-letters
 /// them after <see cref="OutboxFlushOptions.MaxAttempts"/>). Every write and every conflict decision is audited; a
 /// conflict kept for HubSpot is audited when it is new (see <see cref="KeptConflict"/>), not again every flush.
+/// Batches go out concurrently (<see cref="OutboxFlushOptions.MaxConcurrentBatches"/>): the batches of different object
+/// types, and those of one object type addressed the same way (by id, or by one unique property), which never share a
+/// record. Batches of one object type addressed another way (which may name the same record by its other key) wait
+/// for those before them, so the writes to one record keep their order. Each batch's outcome is committed on its own.
 /// </summary>
 public sealed class OutboxFlusher
 {
@@ -66,6 +78,7 @@ public sealed class OutboxFlusher
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.BatchSize, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(_options.BatchSize, 100);
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxAttempts, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxConcurrentBatches, 1);
     }
 
     /// <summary>
@@ -128,63 +141,114 @@ public sealed class OutboxFlusher
             await _store.CommitFlushAsync(new FlushCommit(now, [], retired, [], [], audit, keptConflicts), cancellationToken);
         }
 
-        var applied = new List<PlannedUpdate>();
-        var writeCalls = 0;
-        var deadLettered = 0;
-        var retrying = 0;
-        var batches = toPush
-            .GroupBy(p => (p.Entry.Change.ObjectType, p.Entry.Change.IdProperty))
-            .OrderBy(g => g.Key.ObjectType, StringComparer.Ordinal)
-            .ThenBy(g => g.Key.IdProperty, StringComparer.Ordinal)
-            .SelectMany(g => g
-                .GroupBy(p => p.Entry.Change.RecordId, StringComparer.Ordinal)
-                .OrderBy(r => r.Key, StringComparer.Ordinal)
-                .Chunk(_options.BatchSize)
-                .Select(chunk => (g.Key.ObjectType, g.Key.IdProperty, Records: chunk)))
+        using var run = new FlushRun(_options.MaxConcurrentBatches);
+        var byType = toPush
+            .GroupBy(p => p.Entry.Change.ObjectType, StringComparer.Ordinal)
+            .OrderBy(t => t.Key, StringComparer.Ordinal)
+            .Select(t => t
+                .GroupBy(p => p.Entry.Change.IdProperty, StringComparer.Ordinal)
+                .OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => g
+                    .GroupBy(p => p.Entry.Change.RecordId, StringComparer.Ordinal)
+                    .OrderBy(r => r.Key, StringComparer.Ordinal)
+                    .Chunk(_options.BatchSize)
+                    .Select(chunk => new Batch(t.Key, g.Key, chunk))
+                    .ToList())
+                .ToList())
             .ToList();
 
-        foreach (var (objectType, idProperty, records) in batches)
+        // Object types run side by side; within one, each way of addressing records runs after the one before it.
+        // A writer that answers synchronously (the in-process fakes) still sees the batches one after another, in order.
+        var types = new List<Task>(byType.Count);
+        foreach (var waves in byType)
         {
+            types.Add(FlushTypeAsync(waves, run, cancellationToken));
+        }
+
+        await Task.WhenAll(types);
+        run.ThrowIfFailed();
+        return new FlushReport(
+            run.WriteCalls, WriteBackPlanner.Sort(run.Applied), unchanged, WriteBackPlanner.Sort(kept), run.DeadLettered, run.Retrying, held);
+    }
+
+    private async Task FlushTypeAsync(List<List<Batch>> waves, FlushRun run, CancellationToken cancellationToken)
+    {
+        foreach (var wave in waves)
+        {
+            var batches = new List<Task>(wave.Count);
+            foreach (var batch in wave)
+            {
+                // Not cancellable: every batch started frees its slot (it honours the token itself), so none is left running.
+                await run.Slots.WaitAsync(CancellationToken.None);
+                batches.Add(FlushBatchAsync(batch, run, cancellationToken));
+            }
+
+            await Task.WhenAll(batches);
+        }
+    }
+
+    /// <summary>Sends one batch and commits its outcome; never throws (a failure that stops the flush is kept in <paramref name="run"/>).</summary>
+    private async Task FlushBatchAsync(Batch batch, FlushRun run, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (run.Stopped)
+            {
+                // An authentication or quota failure (or cancellation) stopped the flush: the rows stay pending, no attempt counted.
+                return;
+            }
+
             cancellationToken.ThrowIfCancellationRequested();
-            CrmBatchResult result;
+            var (objectType, idProperty, records) = batch;
+            FlushCommit commit;
             try
             {
-                writeCalls++;
-                result = await WriteAsync(objectType, idProperty, records, cancellationToken);
+                run.CountCall();
+                var result = await WriteAsync(objectType, idProperty, records, cancellationToken);
+                var applied = new List<PlannedUpdate>();
+                commit = Interpret(result, idProperty, records, applied);
+                run.Add(applied, commit.DeadLettered.Count, commit.Failed.Count);
             }
             catch (CrmException ex) when (ex is not (CrmAuthenticationException or CrmQuotaExceededException))
             {
-                var at = _time.GetUtcNow();
-                var failed = new List<FailedAttempt>();
-                var dead = new List<DeadLetterEntry>();
-                var deadAudit = new List<AuditEntry>();
-                foreach (var (entry, decision) in records.SelectMany(r => r))
-                {
-                    if (entry.Attempts + 1 >= _options.MaxAttempts)
-                    {
-                        var category = ex.Category ?? (ex.StatusCode is { } status ? "HTTP_" + status.ToString(System.Globalization.CultureInfo.InvariantCulture) : "CALL_FAILED");
-                        dead.Add(new DeadLetterEntry(entry with { Attempts = entry.Attempts + 1 }, category, ex.Message));
-                        deadAudit.Add(Audit(at, entry.Change, decision) with { Decision = AuditDecisions.DeadLettered, Detail = $"{category}: {ex.Message} (after {entry.Attempts + 1} attempts)" });
-                    }
-                    else
-                    {
-                        failed.Add(new FailedAttempt(entry.Id, ex.Message));
-                    }
-                }
-
-                deadLettered += dead.Count;
-                retrying += failed.Count;
-                await _store.CommitFlushAsync(new FlushCommit(at, [], [], dead, failed, deadAudit, []), cancellationToken);
-                continue;
+                commit = Failed(ex, records);
+                run.Add([], commit.DeadLettered.Count, commit.Failed.Count);
             }
 
-            var commit = Interpret(result, idProperty, records, applied);
-            deadLettered += commit.DeadLettered.Count;
-            retrying += commit.Failed.Count;
-            await _store.CommitFlushAsync(commit, cancellationToken);
+            await run.CommitAsync(_store, commit, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            run.Fail(e);
+        }
+        finally
+        {
+            run.Slots.Release();
+        }
+    }
+
+    /// <summary>The call failed as a whole: its rows count an attempt, and those out of attempts go to the dead letters.</summary>
+    private FlushCommit Failed(CrmException ex, IGrouping<string, (OutboxEntry Entry, PushDecision Decision)>[] records)
+    {
+        var at = _time.GetUtcNow();
+        var failed = new List<FailedAttempt>();
+        var dead = new List<DeadLetterEntry>();
+        var deadAudit = new List<AuditEntry>();
+        foreach (var (entry, decision) in records.SelectMany(r => r))
+        {
+            if (entry.Attempts + 1 >= _options.MaxAttempts)
+            {
+                var category = ex.Category ?? (ex.StatusCode is { } status ? "HTTP_" + status.ToString(System.Globalization.CultureInfo.InvariantCulture) : "CALL_FAILED");
+                dead.Add(new DeadLetterEntry(entry with { Attempts = entry.Attempts + 1 }, category, ex.Message));
+                deadAudit.Add(Audit(at, entry.Change, decision) with { Decision = AuditDecisions.DeadLettered, Detail = $"{category}: {ex.Message} (after {entry.Attempts + 1} attempts)" });
+            }
+            else
+            {
+                failed.Add(new FailedAttempt(entry.Id, ex.Message));
+            }
         }
 
-        return new FlushReport(writeCalls, WriteBackPlanner.Sort(applied), unchanged, WriteBackPlanner.Sort(kept), deadLettered, retrying, held);
+        return new FlushCommit(at, [], [], dead, failed, deadAudit, []);
     }
 
     /// <summary>
@@ -284,6 +348,87 @@ public sealed class OutboxFlusher
         }
 
         return new FlushCommit(at, pushed, [], dead, failed, audit, []);
+    }
+
+    /// <summary>One batch call: up to <see cref="OutboxFlushOptions.BatchSize"/> records of one object type, addressed one way.</summary>
+    private sealed record Batch(string ObjectType, string? IdProperty, IGrouping<string, (OutboxEntry Entry, PushDecision Decision)>[] Records);
+
+    /// <summary>The shared state of one flush's concurrent batches: the slots, the tallies, the commits one at a time, the first failure.</summary>
+    private sealed class FlushRun(int maxConcurrentBatches) : IDisposable
+    {
+        private readonly object _gate = new();
+        private readonly SemaphoreSlim _commits = new(1, 1);
+        private Exception? _failure;
+        private int _stopped;
+
+        public SemaphoreSlim Slots { get; } = new(maxConcurrentBatches, maxConcurrentBatches);
+
+        public List<PlannedUpdate> Applied { get; } = [];
+
+        public int WriteCalls { get; private set; }
+
+        public int DeadLettered { get; private set; }
+
+        public int Retrying { get; private set; }
+
+        public bool Stopped => Volatile.Read(ref _stopped) == 1;
+
+        public void CountCall()
+        {
+            lock (_gate)
+            {
+                WriteCalls++;
+            }
+        }
+
+        public void Add(List<PlannedUpdate> applied, int deadLettered, int retrying)
+        {
+            lock (_gate)
+            {
+                Applied.AddRange(applied);
+                DeadLettered += deadLettered;
+                Retrying += retrying;
+            }
+        }
+
+        /// <summary>Commits one batch's outcome; the store sees one commit at a time.</summary>
+        public async Task CommitAsync(IWriteBackStore store, FlushCommit commit, CancellationToken cancellationToken)
+        {
+            await _commits.WaitAsync(cancellationToken);
+            try
+            {
+                await store.CommitFlushAsync(commit, cancellationToken);
+            }
+            finally
+            {
+                _commits.Release();
+            }
+        }
+
+        /// <summary>Keeps the first failure and stops batches not yet sent; batches in flight finish and commit.</summary>
+        public void Fail(Exception exception)
+        {
+            lock (_gate)
+            {
+                _failure ??= exception;
+            }
+
+            Volatile.Write(ref _stopped, 1);
+        }
+
+        public void Dispose()
+        {
+            Slots.Dispose();
+            _commits.Dispose();
+        }
+
+        public void ThrowIfFailed()
+        {
+            if (_failure is { } failure)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            }
+        }
     }
 
     private static AuditEntry Audit(DateTimeOffset at, OutboundChange change, PushDecision decision) =>

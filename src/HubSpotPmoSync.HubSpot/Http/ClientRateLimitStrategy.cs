@@ -9,7 +9,7 @@ namespace HubSpotPmoSync.HubSpot.Http;
 /// <summary>
 /// The pipeline stage between the circuit breaker and the attempt timeout: waits for the client-side rate
 /// limiter before each attempt (so the wait does not eat into the attempt's timeout), feeds the answer's
-/// rate-limit headers back to it, and counts the attempt by route and outcome (and on the worker's meter).
+/// rate-limit headers and round trip back to it, and counts the attempt by route and outcome (and on the worker's meter).
 /// </summary>
 internal sealed class ClientRateLimitStrategy(HubSpotRateLimiter limiter, HubSpotUsage usage, HubSpotMetrics? metrics = null) : ResilienceStrategy<HttpResponseMessage>
 {
@@ -36,6 +36,11 @@ internal sealed class ClientRateLimitStrategy(HubSpotRateLimiter limiter, HubSpo
                 if (response.StatusCode == HttpStatusCode.TooManyRequests)
                 {
                     policy = (await HubSpotErrorBody.ReadAsync(response, CancellationToken.None)).RateLimitPolicy;
+                }
+                else
+                {
+                    // A refusal comes back at once; only answers of work done measure the round trip.
+                    lease.Answered();
                 }
 
                 limiter.Observe(call.Budget, response, policy);

@@ -8,9 +8,16 @@ namespace HubSpotPmoSync.HubSpot.RateLimiting;
 
 /// <summary>
 /// The client-side rate limiter, one per process: a rolling-window token bucket per budget (general burst,
-/// search, associations), a cap on calls in flight and the daily-quota share. Sized from the tier, corrected
-/// from every answer's <c>X-HubSpot-RateLimit-*</c> headers. 429s should be rare, not the control loop.
+/// search, associations), the calls in flight per budget (<see cref="AdaptiveConcurrency"/>: rate × measured round
+/// trip), a cap on all calls in flight (<c>HubSpot:MaxConcurrency</c>) and the daily-quota share. Sized from the
+/// tier, corrected from every answer's <c>X-HubSpot-RateLimit-*</c> headers. 429s should be rare, not the control loop.
 /// </summary>
+/// <remarks>
+/// The budgets are accounted apart: search (5 a second, no headers on its answers) and the association batch
+/// endpoints are exempt from the 10-second burst budget (API-FACTS §16), so they never spend <see cref="General"/>.
+/// A call waits, in this order, for a place among its budget's calls in flight, a token of its budget and a place
+/// among all calls in flight; so calls waiting for one budget's tokens never hold the places another budget needs.
+/// </remarks>
 internal sealed class HubSpotRateLimiter : IDisposable
 {
     internal const string MaxHeader = "X-HubSpot-RateLimit-Max";
@@ -20,6 +27,7 @@ internal sealed class HubSpotRateLimiter : IDisposable
     internal const string DailyRemainingHeader = "X-HubSpot-RateLimit-Daily-Remaining";
 
     private readonly SemaphoreSlim _concurrency;
+    private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
 
     public HubSpotRateLimiter(IOptions<HubSpotOptions> options, TimeProvider timeProvider, ILogger<HubSpotRateLimiter> logger)
@@ -31,7 +39,11 @@ internal sealed class HubSpotRateLimiter : IDisposable
         Associations = new RollingWindowBudget("associations", limits.AssociationsBurst, HubSpotLimits.BurstInterval, timeProvider);
         Daily = new DailyQuota(o.DailyQuotaShare, limits.Daily);
         MaxConcurrency = o.MaxConcurrency;
+        GeneralInFlight = new AdaptiveConcurrency(General, o.MaxConcurrency);
+        SearchInFlight = new AdaptiveConcurrency(Search, o.MaxConcurrency);
+        AssociationsInFlight = new AdaptiveConcurrency(Associations, o.MaxConcurrency);
         _concurrency = new SemaphoreSlim(o.MaxConcurrency, o.MaxConcurrency);
+        _timeProvider = timeProvider;
         _logger = logger;
     }
 
@@ -45,15 +57,34 @@ internal sealed class HubSpotRateLimiter : IDisposable
 
     public int MaxConcurrency { get; }
 
+    /// <summary>The general burst budget's calls in flight.</summary>
+    public AdaptiveConcurrency GeneralInFlight { get; }
+
+    /// <summary>The search budget's calls in flight.</summary>
+    public AdaptiveConcurrency SearchInFlight { get; }
+
+    /// <summary>The associations budget's calls in flight.</summary>
+    public AdaptiveConcurrency AssociationsInFlight { get; }
+
+    /// <summary>The calls in flight of a budget.</summary>
+    public AdaptiveConcurrency InFlightOf(HubSpotBudget budget) => budget switch
+    {
+        HubSpotBudget.Search => SearchInFlight,
+        HubSpotBudget.Associations => AssociationsInFlight,
+        _ => GeneralInFlight,
+    };
+
     /// <summary>
-    /// Waits for a concurrency slot and a token of each budget the call draws from; throws
-    /// <see cref="Core.Crm.CrmQuotaExceededException"/> when the daily share is used up.
+    /// Waits for a place among the budget's calls in flight, a token of the budget and a place among all calls in
+    /// flight; throws <see cref="Core.Crm.CrmQuotaExceededException"/> when the daily share is used up.
     /// </summary>
     public async ValueTask<Lease> AcquireAsync(HubSpotBudget budget, string route, CancellationToken cancellationToken)
     {
         Daily.TakeOne();
-        await _concurrency.WaitAsync(cancellationToken);
-        var taken = new List<RollingWindowBudget>(2);
+        var inFlight = InFlightOf(budget);
+        await inFlight.WaitAsync(cancellationToken);
+        var taken = new List<RollingWindowBudget>(1);
+        var slot = false;
         try
         {
             foreach (var bucket in BucketsFor(budget))
@@ -65,6 +96,9 @@ internal sealed class HubSpotRateLimiter : IDisposable
                     Log.WaitedForRateLimit(_logger, route, bucket.Name, waited.TotalMilliseconds);
                 }
             }
+
+            await _concurrency.WaitAsync(cancellationToken);
+            slot = true;
         }
         catch
         {
@@ -73,11 +107,16 @@ internal sealed class HubSpotRateLimiter : IDisposable
                 bucket.Cancel();
             }
 
-            _concurrency.Release();
+            if (slot)
+            {
+                _concurrency.Release();
+            }
+
+            inFlight.Release(null);
             throw;
         }
 
-        return new Lease(this, taken);
+        return new Lease(this, inFlight, taken, _timeProvider);
     }
 
     /// <summary>Applies an answer's rate-limit headers (and a 429's policy) to the budget the call drew from.</summary>
@@ -98,6 +137,7 @@ internal sealed class HubSpotRateLimiter : IDisposable
         if ((max is not null || remaining is not null) && own.Correct(max, remaining, interval))
         {
             Log.RateLimitCorrected(_logger, own.Name, own.Capacity ?? -1, remaining ?? -1);
+            InFlightOf(budget).Refresh();
         }
 
         if (Daily.Report(ReadLong(headers, DailyHeader), ReadLong(headers, DailyRemainingHeader)))
@@ -144,7 +184,7 @@ internal sealed class HubSpotRateLimiter : IDisposable
         _ => [General],
     };
 
-    private void Release(List<RollingWindowBudget> taken)
+    private void Release(AdaptiveConcurrency inFlight, List<RollingWindowBudget> taken, TimeSpan? roundTrip)
     {
         foreach (var bucket in taken)
         {
@@ -152,6 +192,7 @@ internal sealed class HubSpotRateLimiter : IDisposable
         }
 
         _concurrency.Release();
+        inFlight.Release(roundTrip);
     }
 
     private static int? ReadInt(HttpResponseHeaders headers, string name) =>
@@ -166,16 +207,24 @@ internal sealed class HubSpotRateLimiter : IDisposable
             ? value
             : null;
 
-    /// <summary>Held for the duration of one HTTP attempt; disposing it returns the concurrency slot and starts the tokens' way back.</summary>
-    internal sealed class Lease(HubSpotRateLimiter owner, List<RollingWindowBudget> taken) : IDisposable
+    /// <summary>
+    /// Held for the duration of one HTTP attempt; disposing it returns the places in flight and starts the tokens'
+    /// way back. <see cref="Answered"/> marks the end of a round trip worth measuring.
+    /// </summary>
+    internal sealed class Lease(HubSpotRateLimiter owner, AdaptiveConcurrency inFlight, List<RollingWindowBudget> taken, TimeProvider timeProvider) : IDisposable
     {
+        private readonly long _started = timeProvider.GetTimestamp();
+        private TimeSpan? _roundTrip;
         private int _disposed;
+
+        /// <summary>The attempt got an answer now: its round trip feeds the budget's calls in flight.</summary>
+        public void Answered() => _roundTrip ??= timeProvider.GetElapsedTime(_started);
 
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _disposed, 1) == 0)
             {
-                owner.Release(taken);
+                owner.Release(inFlight, taken, _roundTrip);
             }
         }
     }
