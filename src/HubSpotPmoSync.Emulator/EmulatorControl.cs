@@ -56,6 +56,18 @@ public sealed class EmulatorControl
     public void SetTier(string tier, double timeScale = 1, long? dailyQuota = null) =>
         _rt.Limiter.Configure(EmulatorOptions.ParseTier(tier), timeScale, dailyQuota);
 
+    /// <summary>
+    /// Replaces the latency model from the next request on (<see cref="LatencySpec.None"/>: answer at once) and restarts
+    /// its jitter generator from <paramref name="seed"/> (default: the options' LatencySeed).
+    /// </summary>
+    public void SetLatency(LatencySpec spec, int? seed = null) => _rt.Latency.Configure(spec, seed ?? _rt.Options.LatencySeed);
+
+    /// <summary>Gets the latency model in force.</summary>
+    public LatencySpec Latency => _rt.Latency.Spec;
+
+    /// <summary>The latency model itself, so tests can wait until requests are held.</summary>
+    internal LatencyModel LatencyModel => _rt.Latency;
+
     public void SetSendRetryAfter(bool send) => _rt.SendRetryAfter = send;
 
     /// <summary>Grants exactly <paramref name="scopes"/> from the next call on (null: every scope, as without <c>--scopes</c>).</summary>

@@ -30,6 +30,16 @@ public sealed class EmulatorOptions
     /// <summary>Gets or sets the seed of the fault generator. <value>The default value is 1.</value></summary>
     public int FaultSeed { get; set; } = 1;
 
+    /// <summary>
+    /// Gets or sets the round trip added in front of every API answer, per route class (±50 % jitter), e.g.
+    /// <c>LatencySpec.Parse("list:250ms,search:400ms,batch:200ms,associations:250ms,write:300ms,default:150ms")</c>.
+    /// <value>The default value is <see cref="LatencySpec.None"/>: answers at once.</value>
+    /// </summary>
+    public LatencySpec Latency { get; set; } = LatencySpec.None;
+
+    /// <summary>Gets or sets the seed of the latency jitter generator. <value>The default value is 1.</value></summary>
+    public int LatencySeed { get; set; } = 1;
+
     /// <summary>Gets or sets how long a write takes to become visible to search. <value>The default value is zero.</value></summary>
     public TimeSpan IndexLag { get; set; } = TimeSpan.Zero;
 
@@ -115,6 +125,12 @@ public sealed class EmulatorOptions
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s > 0 && !double.IsInfinity(s)
             ? s
             : throw new FormatException($"--time-scale: '{value}' must be a positive number (10 = ten times HubSpot's rate)");
+
+    /// <summary>
+    /// Parses <c>--latency</c>: <c>none</c>, one duration for every route (<c>200ms</c>), or <c>CLASS:DURATION</c>
+    /// pairs (list, search, batch, associations, write, default); a class left out takes <c>default</c>.
+    /// </summary>
+    public static LatencySpec ParseLatency(string? value) => LatencySpec.Parse(value);
 
     /// <summary>Parses <c>--index-lag</c>: <c>500ms</c>, <c>2s</c>, <c>1m</c> or milliseconds.</summary>
     public static TimeSpan ParseIndexLag(string value) => FaultInjector.ParseDuration(value, "--index-lag");

@@ -187,6 +187,13 @@ internal sealed class ControlApi(EmulatorRuntime rt, EmulatorControl control)
         return Ok();
     }
 
+    public Reply SetLatency(JsonElement? body)
+    {
+        var b = Body(body);
+        control.SetLatency(EmulatorOptions.ParseLatency(JsonIn.String(b, "spec")), (int?)JsonIn.Long(b, "seed"));
+        return Ok();
+    }
+
     public Reply SetFaults(JsonElement? body)
     {
         var b = Body(body);

@@ -57,10 +57,12 @@ internal static class Routes
         Group(new(["/crm/v4/objects/{fromType}/{objectId}/associations"], "/crm/objects/{v}/{fromType}/{objectId}/associations", ScopeKind.Associations), e =>
         {
             // The 2026-09 draft has no "list one record's links" GET (API-FACTS §16): it answers 404 there.
-            e.Map("GET", "/{toType}", Assoc, false, associations.ListForRecord, servedIn: v => v != ApiFamilies.V2026_09);
-            e.Map("PUT", "/default/{toType}/{toObjectId}", Assoc, true, associations.PutDefault);
-            e.Map("PUT", "/{toType}/{toObjectId}", Assoc, true, associations.PutLabelled);
-            e.Map("DELETE", "/{toType}/{toObjectId}", Assoc, true, associations.DeletePair);
+            // Not among the spec's ten-secondly exemptions: these spend the burst budget as well as the associations one.
+            const LimitKind Pair = LimitKind.AssociationsRecord;
+            e.Map("GET", "/{toType}", Pair, false, associations.ListForRecord, servedIn: v => v != ApiFamilies.V2026_09);
+            e.Map("PUT", "/default/{toType}/{toObjectId}", Pair, true, associations.PutDefault);
+            e.Map("PUT", "/{toType}/{toObjectId}", Pair, true, associations.PutLabelled);
+            e.Map("DELETE", "/{toType}/{toObjectId}", Pair, true, associations.DeletePair);
         });
 
         Group(new(["/crm/v3/properties/{objectType}"], "/crm/properties/{v}/{objectType}", ScopeKind.Schema), e =>
@@ -120,6 +122,7 @@ internal static class Routes
         Control("POST", "clock", ctl.SetClock);
         Control("POST", "index-lag", ctl.SetIndexLag);
         Control("POST", "faults", ctl.SetFaults);
+        Control("POST", "latency", ctl.SetLatency);
         Control("POST", "tier", ctl.SetTier);
         Control("POST", "rate-limits/reset", ctl.ResetRateLimits);
         Control("POST", "scopes", ctl.SetScopes);

@@ -26,6 +26,7 @@ internal sealed class EmulatorRuntime
         Store = new CrmStore(clock, options.PortalId) { IndexLag = options.IndexLag };
         Limiter = new RateLimiter(options.Tier, options.TimeScale, options.DailyQuota);
         Faults.Configure(options.Faults, options.FaultSeed);
+        Latency = new LatencyModel(clock.Inner, options.Latency ?? LatencySpec.None, options.LatencySeed);
         SendRetryAfter = options.SendRetryAfter;
         Scopes = options.Scopes is null ? null : ScopeCheck.Of(options.Scopes);
     }
@@ -40,6 +41,9 @@ internal sealed class EmulatorRuntime
 
     public FaultInjector Faults { get; } = new();
 
+    /// <summary>The round trip added in front of every API answer (none by default).</summary>
+    public LatencyModel Latency { get; }
+
     public EmulatorStats Stats { get; } = new();
 
     public volatile bool SendRetryAfter;
@@ -49,6 +53,8 @@ internal sealed class EmulatorRuntime
 
     public async Task HandleAsync(HttpContext ctx, RouteInfo route, Func<ApiRequest, Reply> handler)
     {
+        // The network and HubSpot's own time, before anything is decided: each request waits on its own timer.
+        await Latency.DelayAsync(LatencyModel.Classify(route), ctx.RequestAborted).ConfigureAwait(false);
         var correlationId = Guid.NewGuid().ToString();
         ctx.Response.Headers["X-HubSpot-Correlation-Id"] = correlationId;
         if (!Authorized(ctx))

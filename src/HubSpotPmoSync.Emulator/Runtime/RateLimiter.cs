@@ -1,10 +1,19 @@
 namespace HubSpotPmoSync.Emulator.Runtime;
 
+/// <summary>Which budgets a route's calls count against (besides the daily quota, which every call counts against).</summary>
 internal enum LimitKind
 {
+    /// <summary>The app's 10-second burst budget.</summary>
     Standard,
+
+    /// <summary>Search: 5 requests/s per account; exempt from the burst budget.</summary>
     Search,
+
+    /// <summary>Association batch and label endpoints: exempt from the burst budget (<c>ten-secondly</c> exemption), counted in the associations API's own 10-second budget.</summary>
     Associations,
+
+    /// <summary>One-record association endpoints (not exempt): counted in both the burst budget and the associations budget.</summary>
+    AssociationsRecord,
 }
 
 /// <summary>HubSpot's limits for one tier (API-FACTS §4.1). Null burst/daily means unlimited.</summary>
@@ -27,6 +36,9 @@ internal sealed record RateDecision(bool Allowed, string? Policy, long RetryAfte
 
 /// <summary>
 /// Rolling 10-second burst window per app, 1-second search window, per-account daily quota, and the associations budget.
+/// Search and the association batch/label endpoints carry the <c>ten-secondly</c> exemption (API-FACTS §16): they never
+/// spend the burst window; the association endpoints spend their own 10-second window instead (API-FACTS §4.1), and the
+/// one-record association endpoints, which the spec does not exempt, spend both.
 /// Windows and the day shrink by the time scale (scale 10: a 1 s window with the same maximum).
 /// </summary>
 internal sealed class RateLimiter
@@ -122,7 +134,7 @@ internal sealed class RateLimiter
                 return Deny("DAILY", untilTomorrow, kind, nowMs);
             }
 
-            if (kind == LimitKind.Associations && Limits.AssociationsDaily is { } ad && _associationsDailyUsed >= ad)
+            if ((kind is LimitKind.Associations or LimitKind.AssociationsRecord) && Limits.AssociationsDaily is { } ad && _associationsDailyUsed >= ad)
             {
                 return Deny("DAILY", untilTomorrow, kind, nowMs);
             }
@@ -133,13 +145,24 @@ internal sealed class RateLimiter
                 return Deny(policy, queue.Peek() + window - nowMs, kind, nowMs);
             }
 
+            // A one-record association call spends both budgets: refused when either is spent.
+            if (kind == LimitKind.AssociationsRecord && Limits.AssociationsBurst is { } am && _associations.Count >= am)
+            {
+                return Deny("TEN_SECONDLY_ROLLING", _associations.Peek() + WindowMs - nowMs, kind, nowMs);
+            }
+
             if (max is not null)
             {
                 queue.Enqueue(nowMs);
             }
 
+            if (kind == LimitKind.AssociationsRecord && Limits.AssociationsBurst is not null)
+            {
+                _associations.Enqueue(nowMs);
+            }
+
             _dailyUsed++;
-            if (kind == LimitKind.Associations)
+            if (kind is LimitKind.Associations or LimitKind.AssociationsRecord)
             {
                 _associationsDailyUsed++;
             }
@@ -148,6 +171,7 @@ internal sealed class RateLimiter
         }
     }
 
+    // The window a kind's answers report in their headers (and, for all but AssociationsRecord, the only one it spends).
     private (Queue<long> Queue, int? Max, long Window, string Policy) Window(LimitKind kind) => kind switch
     {
         LimitKind.Search => (_search, Limits.SearchPerSecond, SearchWindowMs, "SECONDLY"),

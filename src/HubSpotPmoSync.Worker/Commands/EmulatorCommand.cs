@@ -24,6 +24,17 @@ internal static class EmulatorCommand
             CustomParser = NumberArguments.WholeNumber("emulator --fault-seed", int.MinValue),
         };
         var indexLag = new Option<string>("--index-lag") { Description = "Delay before a write is visible to search (e.g. 2s, 500ms).", DefaultValueFactory = _ => "0" };
+        var latency = new Option<string?>("--latency")
+        {
+            Description = "Round trip added to every API answer, ±50 % jitter: one value (200ms) or per class, e.g. "
+                + "list:250ms,search:400ms,batch:200ms,associations:250ms,write:300ms,default:150ms. Default: none.",
+        };
+        var latencySeed = new Option<int>("--latency-seed")
+        {
+            Description = "Seed of the latency jitter generator.",
+            DefaultValueFactory = _ => 1,
+            CustomParser = NumberArguments.WholeNumber("emulator --latency-seed", int.MinValue),
+        };
         var noRetryAfter = new Option<bool>("--no-retry-after") { Description = "Send 429s without a Retry-After header (HubSpot does not always send it)." };
         var scopes = new Option<string?>("--scopes")
         {
@@ -33,7 +44,7 @@ internal static class EmulatorCommand
 
         var command = new Command("emulator", "Run the HubSpot CRM emulator standalone on 127.0.0.1.")
         {
-            port, token, seed, tier, timeScale, faults, faultSeed, indexLag, noRetryAfter, scopes,
+            port, token, seed, tier, timeScale, faults, faultSeed, indexLag, noRetryAfter, scopes, latency, latencySeed,
         };
 
         command.SetAction((parse, cancellationToken) => CommandLine.Guard(env, async () =>
@@ -54,6 +65,8 @@ internal static class EmulatorCommand
                     IndexLag = EmulatorOptions.ParseIndexLag(parse.GetValue(indexLag)!),
                     SendRetryAfter = !parse.GetValue(noRetryAfter),
                     Scopes = parse.GetValue(scopes) is { } granted ? EmulatorOptions.ParseScopes(granted) : null,
+                    Latency = EmulatorOptions.ParseLatency(parse.GetValue(latency)),
+                    LatencySeed = parse.GetValue(latencySeed),
                 };
             }
             catch (Exception e) when (e is ArgumentException or FormatException)
