@@ -589,7 +589,7 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
             Fast = reader.IsDBNull(6) ? null : Instant(reader.GetString(6)),
             Settled = reader.IsDBNull(7) ? null : Instant(reader.GetString(7)),
             LastReconciledAt = reader.IsDBNull(8) ? null : Instant(reader.GetString(8)),
-            Partitions = ReadPartitions(c, kind),
+            Partitions = ReadPartitions(c, kind) is { Count: > 0 } partitions ? partitions : Array.Empty<SyncPartition>(),
         };
     }
 
