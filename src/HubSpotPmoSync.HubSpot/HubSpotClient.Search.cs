@@ -182,11 +182,12 @@ internal sealed partial class HubSpotClient
         IReadOnlyList<string> properties,
         int pageSize,
         int offset,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool descending = false)
     {
         var body = new SearchRequestDto(
-            [new SearchFilterGroupDto(filters)],
-            [new SearchSortDto(sortProperty, "ASCENDING")],
+            filters.Count == 0 ? [] : [new SearchFilterGroupDto(filters)],
+            [new SearchSortDto(sortProperty, descending ? "DESCENDING" : "ASCENDING")],
             properties.ToList(),
             pageSize,
             offset == 0 ? null : Text(offset));

@@ -84,6 +84,9 @@ internal sealed class RowStatement : IDisposable
         }
     }
 
+    /// <summary>Binds NULL.</summary>
+    public void Null(int index) => Check(raw.sqlite3_bind_null(_statement, index));
+
     /// <summary>Binds an integer.</summary>
     public void Integer(int index, long value) => Check(raw.sqlite3_bind_int64(_statement, index, value));
 
@@ -108,6 +111,9 @@ internal sealed class RowStatement : IDisposable
             raw.sqlite3_reset(_statement);
         }
     }
+
+    /// <summary>The rows the last statement run on this connection changed.</summary>
+    public int Changes => raw.sqlite3_changes(_db);
 
     /// <summary>Finalizes the statement.</summary>
     public void Dispose() => _statement.Dispose();

@@ -589,7 +589,43 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
             Fast = reader.IsDBNull(6) ? null : Instant(reader.GetString(6)),
             Settled = reader.IsDBNull(7) ? null : Instant(reader.GetString(7)),
             LastReconciledAt = reader.IsDBNull(8) ? null : Instant(reader.GetString(8)),
+            Partitions = ReadPartitions(c, kind) is { Count: > 0 } partitions ? partitions : Array.Empty<SyncPartition>(),
         };
+    }
+
+    private static List<SyncPartition> ReadPartitions(SqliteConnection c, EntityKind kind)
+    {
+        using (var exists = c.CreateCommand())
+        {
+            // A read-only look (status, a dry run) at a database from before migration 0011 has no partitions.
+            exists.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'sync_partitions';";
+            if (Convert.ToInt64(exists.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
+            {
+                return [];
+            }
+        }
+
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT idx, after_id, up_to_id, reader, position, done FROM sync_partitions WHERE object_type = $type ORDER BY idx;";
+        cmd.Parameters.AddWithValue("$type", kind.Plural());
+        using var reader = cmd.ExecuteReader();
+        var partitions = new List<SyncPartition>();
+        while (reader.Read())
+        {
+            partitions.Add(new SyncPartition(reader.GetInt32(0), reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetInt64(2))
+            {
+                Reader = reader.GetString(3) switch
+                {
+                    "list" => SyncPartitionReader.List,
+                    "search" => SyncPartitionReader.Search,
+                    _ => SyncPartitionReader.Pending,
+                },
+                Position = reader.IsDBNull(4) ? null : reader.GetInt64(4),
+                Done = reader.GetInt64(5) == 1,
+            });
+        }
+
+        return partitions;
     }
 
     private static List<CrmPipeline> ReadPipelines(SqliteConnection c, EntityKind kind)
@@ -703,6 +739,8 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
         private readonly RowStatement _deleteOwnerLinks;
         private readonly RowStatement _upsertLink;
         private readonly RowStatement _upsertCursor;
+        private readonly RowStatement _deletePartitions;
+        private readonly RowStatement _insertPartition;
         private readonly RowStatement[] _all;
 
         public PreparedCommands(SqliteConnection connection)
@@ -744,7 +782,11 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
                     archived_after = excluded.archived_after, fast = excluded.fast, settled = excluded.settled,
                     last_reconciled_at = excluded.last_reconciled_at, updated_at = excluded.updated_at;
                 """);
-            _all = [_upsertRecord, _deleteRecord, _deleteLinksFrom, _deleteLinksTo, _upsertLedger, _deleteOwnerLinks, _upsertLink, _upsertCursor];
+            _deletePartitions = new RowStatement(connection, "DELETE FROM sync_partitions WHERE object_type = ?1;");
+            _insertPartition = new RowStatement(connection, """
+                INSERT INTO sync_partitions (object_type, idx, after_id, up_to_id, reader, position, done) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7);
+                """);
+            _all = [_upsertRecord, _deleteRecord, _deleteLinksFrom, _deleteLinksTo, _upsertLedger, _deleteOwnerLinks, _upsertLink, _upsertCursor, _deletePartitions, _insertPartition];
         }
 
         /// <summary>
@@ -774,11 +816,20 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
                 }
                 else
                 {
-                    foreach (var delete in (ReadOnlySpan<RowStatement>)[_deleteRecord, _deleteLinksFrom, _deleteLinksTo])
+                    // A record leaving the model takes its links on both sides with it. One that was never in it has no
+                    // links of its own, and the links other types hold to it stay (they do not depend on which type's
+                    // pages commit first).
+                    _deleteRecord.Text(1, type);
+                    _deleteRecord.Text(2, ledger.Id);
+                    _deleteRecord.Run();
+                    if (_deleteRecord.Changes > 0)
                     {
-                        delete.Text(1, type);
-                        delete.Text(2, ledger.Id);
-                        delete.Run();
+                        foreach (var delete in (ReadOnlySpan<RowStatement>)[_deleteLinksFrom, _deleteLinksTo])
+                        {
+                            delete.Text(1, type);
+                            delete.Text(2, ledger.Id);
+                            delete.Run();
+                        }
                     }
                 }
 
@@ -831,6 +882,43 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
             s.Instant(9, c.Settled);
             s.Instant(10, c.LastReconciledAt);
             s.Run();
+
+            // The partitions of a listing in progress go with the cursor, in the same transaction.
+            _deletePartitions.Text(1, c.Kind.Plural());
+            _deletePartitions.Run();
+            foreach (var p in c.Partitions)
+            {
+                var i = _insertPartition;
+                i.Text(1, c.Kind.Plural());
+                i.Integer(2, p.Index);
+                i.Integer(3, p.After);
+                if (p.UpTo is { } upTo)
+                {
+                    i.Integer(4, upTo);
+                }
+                else
+                {
+                    i.Null(4);
+                }
+
+                i.Text(5, p.Reader switch
+                {
+                    SyncPartitionReader.List => "list",
+                    SyncPartitionReader.Search => "search",
+                    _ => "pending",
+                });
+                if (p.Position is { } position)
+                {
+                    i.Integer(6, position);
+                }
+                else
+                {
+                    i.Null(6);
+                }
+
+                i.Integer(7, p.Done ? 1 : 0);
+                i.Run();
+            }
         }
 
         public void Dispose()

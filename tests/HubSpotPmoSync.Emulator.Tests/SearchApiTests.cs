@@ -37,6 +37,33 @@ public sealed class SearchApiTests
         (await Search(emu, "deals", new { filterGroups = new[] { new { filters = new[] { Filter("amount", "GT", "abc") } } } })).AssertError(400, "VALIDATION_ERROR");
     }
 
+    /// <summary>
+    /// Issue 15: the id ranges of a partitioned listing filter <c>hs_object_id</c> with GT/LTE, which compare as numbers
+    /// (ids of different lengths: "999" is below every 11-digit id, which a comparison as text would get wrong), and a
+    /// descending sort on it gives the highest id.
+    /// </summary>
+    [Fact]
+    public async Task Search_ObjectIdRanges_CompareAsNumbersAndSortDescending()
+    {
+        await using var emu = await EmulatorFixture.StartAsync();
+        await emu.CreateManyAsync("deals", Enumerable.Range(0, 12).Select(i => Http.Deal("D" + i)));
+        var ids = (await Search(emu, "deals", new { sorts = new[] { "hs_object_id" }, limit = 100 })).Results().Select(r => long.Parse(r.Str("id"), CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(12, ids.Count);
+        Assert.Equal(ids.Order(), ids);
+
+        var all = await Search(emu, "deals", new { filterGroups = new[] { new { filters = new[] { Filter("hs_object_id", "GT", "999") } } } });
+        Assert.Equal(12, all.Body.GetProperty("total").GetInt32());
+        var range = await Search(emu, "deals", new
+        {
+            filterGroups = new[] { new { filters = new[] { Filter("hs_object_id", "GT", ids[3].ToString(CultureInfo.InvariantCulture)), Filter("hs_object_id", "LTE", ids[7].ToString(CultureInfo.InvariantCulture)) } } },
+            sorts = new[] { new { propertyName = "hs_object_id", direction = "ASCENDING" } },
+        });
+        Assert.Equal(ids[4..8], range.Results().Select(r => long.Parse(r.Str("id"), CultureInfo.InvariantCulture)));
+        var highest = await Search(emu, "deals", new { sorts = new[] { new { propertyName = "hs_object_id", direction = "DESCENDING" } }, limit = 1 });
+        Assert.Equal(ids[^1], long.Parse(Assert.Single(highest.Results()).Str("id"), CultureInfo.InvariantCulture));
+        Assert.Equal(12, highest.Body.GetProperty("total").GetInt32());
+    }
+
     [Fact]
     public async Task Search_DatetimeFilters_AcceptEpochMillisecondsAndIso()
     {

@@ -72,6 +72,45 @@ public abstract class DeliveryStoreContractTests
     }
 
     [Fact]
+    public async Task CommitPageAsync_PartitionedListing_EachRangeReadsBackWithItsPositionAndIsClearedAfter()
+    {
+        var partitions = new List<SyncPartition>
+        {
+            new(0, 1_000, 5_000) { Reader = SyncPartitionReader.List, Done = true },
+            new(1, 5_000, 9_000) { Reader = SyncPartitionReader.Search, Position = 7_531 },
+            new(2, 9_000, null),
+        };
+        var cursor = new SyncCursorState(EntityKind.Deal) { ListInProgress = true, ListAfter = "4001", ListStartedAt = At, Partitions = partitions };
+
+        await Store.CommitPageAsync(Page(EntityKind.Deal, [Write(Deal("7531"))], cursor: cursor), default);
+
+        var read = await Store.GetCursorAsync(EntityKind.Deal, default);
+        Assert.Equal(partitions, read.Partitions);
+        Assert.Equal(cursor with { Partitions = read.Partitions }, read);
+        Assert.Empty((await Store.GetCursorAsync(EntityKind.Ticket, default)).Partitions);
+
+        partitions[2] = partitions[2] with { Reader = SyncPartitionReader.Search, Done = true };
+        await Store.SaveCursorAsync(cursor with { Partitions = partitions }, default);
+        Assert.Equal(partitions, (await Store.GetCursorAsync(EntityKind.Deal, default)).Partitions);
+
+        await Store.SaveCursorAsync(cursor with { ListInProgress = false, Listed = true, ListAfter = null, Partitions = [] }, default);
+        Assert.Empty((await Store.GetCursorAsync(EntityKind.Deal, default)).Partitions);
+    }
+
+    [Fact]
+    public async Task CommitPageAsync_RecordNeverInTheModelLeaves_LinksOtherTypesHoldToItStay()
+    {
+        // The types commit at once: a project's link to a deal may be stored before the deal's page, which finds the
+        // deal excluded by a filter. The link stays, whichever commits first.
+        var link = new LinkReplacement(EntityKind.Company, "1", EntityKind.Deal, [Link(EntityKind.Company, "1", EntityKind.Deal, "42", new AssociationKind("HUBSPOT_DEFINED", 342, null))]);
+        await Store.CommitPageAsync(Page(EntityKind.Company, [Write(Company("1"))], [link]), default);
+
+        await Store.CommitPageAsync(Page(EntityKind.Deal, [new RecordWrite(null, new LedgerEntry(EntityKind.Deal, "42", At, "hx", LedgerStatus.Excluded, "pipeline not synced", At))]), default);
+
+        Assert.Single((await Store.GetLinksAsync(EntityKind.Company, EntityKind.Deal, ["1"], default))["1"]);
+    }
+
+    [Fact]
     public async Task CommitPageAsync_SameIdTwice_UpdatesInPlace()
     {
         await Store.CommitPageAsync(Page(EntityKind.Deal, [Write(Deal("5", "100"))]), default);

@@ -47,6 +47,53 @@ public sealed class SqliteDeliveryStoreTests : DeliveryStoreContractTests, IDisp
         Assert.Equal(2, (await _store.GetRecordsAsync(EntityKind.Deal, null, default)).Count);
     }
 
+    /// <summary>Issue 15: the object types commit at once, from several threads; each page lands whole.</summary>
+    [Fact]
+    public async Task CommitPageAsync_ManyThreadsAtOnce_EveryPageLands()
+    {
+        var kinds = new[] { EntityKind.Company, EntityKind.Deal, EntityKind.Ticket, EntityKind.Project };
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(worker => Task.Run(async () =>
+        {
+            for (var page = 0; page < 20; page++)
+            {
+                var kind = kinds[worker % kinds.Length];
+                var id = $"{worker}{page:D3}";
+                var record = Deal(id) with { Kind = kind };
+                await _store.CommitPageAsync(Page(kind, [Write(record)], cursor: new SyncCursorState(kind) { ListInProgress = true, ListAfter = id }), default);
+            }
+        })));
+
+        var status = await _store.GetStatusAsync(0, default);
+        Assert.All(status.Objects, o => Assert.Equal(40, o.Records));
+    }
+
+    /// <summary>Another process writing (a <c>status</c> reading, an import writing) makes a commit wait, not fail.</summary>
+    [Fact]
+    public async Task CommitPageAsync_AnotherConnectionHoldsTheWriteLock_WaitsAndCommits()
+    {
+        await _store.CommitPageAsync(Page(EntityKind.Deal, [Write(Deal("1"))]), default);
+        using var other = _temp.Database.Open();
+        using (var begin = other.CreateCommand())
+        {
+            begin.CommandText = "BEGIN IMMEDIATE;";
+            begin.ExecuteNonQuery();
+        }
+
+        var commit = Task.Run(() => _store.CommitPageAsync(Page(EntityKind.Deal, [Write(Deal("2"))]), default));
+        await Task.WhenAny(commit, Task.Delay(TimeSpan.FromMilliseconds(500)));
+
+        // It cannot have committed while the lock is held; had the busy database failed it, it would be done (faulted).
+        Assert.False(commit.IsCompleted, commit.Exception?.ToString());
+        using (var rollback = other.CreateCommand())
+        {
+            rollback.CommandText = "ROLLBACK;";
+            rollback.ExecuteNonQuery();
+        }
+
+        await commit;
+        Assert.Equal(2, (await _store.GetRecordsAsync(EntityKind.Deal, null, default)).Count);
+    }
+
     [Fact]
     public async Task CommitPageAsync_Committed_VisibleToAnotherStoreOnTheSameFile()
     {

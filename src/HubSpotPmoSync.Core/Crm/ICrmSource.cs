@@ -12,6 +12,12 @@ public sealed record CrmListOptions(bool Archived = false, string? StartAfter = 
 /// </summary>
 public sealed record CrmModifiedWindow(DateTimeOffset From, DateTimeOffset? To = null);
 
+/// <summary>A range of record ids for a partitioned read: ids in (<paramref name="After"/>, <paramref name="UpTo"/>] compared as numbers (<paramref name="UpTo"/> null = open).</summary>
+public sealed record CrmIdWindow(long After, long? UpTo = null);
+
+/// <summary>What search shows of a type: the highest record id and how many records it matches (archived ones never).</summary>
+public sealed record CrmIdExtent(long HighestId, long Total);
+
 /// <summary>
 /// Reads from the CRM. Implementations page, batch, rate-limit and retry; callers see records.
 /// </summary>
@@ -27,6 +33,21 @@ public interface ICrmSource
     /// </summary>
     IAsyncEnumerable<CrmPage> SearchModifiedAsync(
         string objectType, CrmModifiedWindow window, IReadOnlyCollection<string> properties, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The highest id and the number of records search shows for a type (one search, sorted by <c>hs_object_id</c>
+    /// descending, one result); null when search shows none. Search lags writes: it is an estimate for planning.
+    /// </summary>
+    Task<CrmIdExtent?> SearchIdExtentAsync(string objectType, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Searches the records whose id lies in the window, ascending by numeric id, 200 a page. Each page is a query of
+    /// its own (<c>hs_object_id GT</c> the last id returned), so the 10,000-result cap of one query never applies; a
+    /// page's <see cref="CrmPage.NextAfter"/> is its last id (null on the last page). Search lags writes: a record
+    /// written moments ago may be missing or show its previous values.
+    /// </summary>
+    IAsyncEnumerable<CrmPage> SearchIdsAsync(
+        string objectType, CrmIdWindow window, IReadOnlyCollection<string> properties, CancellationToken cancellationToken);
 
     /// <summary>Reads records by id (chunks of 100); ids HubSpot does not find are listed as missing.</summary>
     Task<CrmBatchReadResult> BatchReadAsync(

@@ -111,6 +111,12 @@ public sealed record SyncCursorState(EntityKind Kind)
 
     /// <summary>When the last full reconcile (listing plus archived sweep) finished.</summary>
     public DateTimeOffset? LastReconciledAt { get; init; }
+
+    /// <summary>
+    /// The id ranges of the listing in progress when it is partitioned (empty otherwise): the list cursor reads the
+    /// lowest ones from <see cref="ListAfter"/>, searches by id range read the others, each resumable on its own.
+    /// </summary>
+    public IReadOnlyList<SyncPartition> Partitions { get; init; } = Array.Empty<SyncPartition>();
 }
 
 /// <summary>A record's change in a page: the record (null when it leaves the model, e.g. excluded) and its ledger row.</summary>

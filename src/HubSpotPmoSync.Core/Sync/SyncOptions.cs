@@ -38,6 +38,15 @@ public sealed class SyncOptions
     /// <value>The default value is <see langword="false"/>.</value>
     public bool SweepArchivedEveryRun { get; set; }
 
+    /// <summary>
+    /// About how many records one partition of a first sync or full reconcile holds. A type with more records than
+    /// this (as search counts them) is split by id range: the list cursor reads from the lowest ids while searches
+    /// read the other ranges at once, so both of HubSpot's budgets (the 10-second one and search's own) are spent
+    /// together. 0 turns partitioning off: every listing is one list cursor.
+    /// </summary>
+    /// <value>The default value is 2,000.</value>
+    public int PartitionSize { get; set; } = 2_000;
+
     /// <summary>How many failing or excluded records a report lists by id (the ledger keeps all of them).</summary>
     /// <value>The default value is 20.</value>
     public int ReportedIssuesPerObject { get; set; } = 20;
@@ -72,6 +81,11 @@ public sealed class SyncOptions
         if (ListPageSize is < 1 or > 100)
         {
             errors.Add("Sync:ListPageSize must be between 1 and 100.");
+        }
+
+        if (PartitionSize < 0)
+        {
+            errors.Add("Sync:PartitionSize must be 0 (no partitions) or a number of records.");
         }
 
         if (double.IsNaN(MaxRejectedShare) || MaxRejectedShare is < 0 or > 1)

@@ -95,7 +95,7 @@ internal static class StatusCommand
         foreach (var o in status.Objects.Where(o => only is null || o.Kind == only))
         {
             long Count(LedgerStatus s) => o.LedgerCounts.TryGetValue(s, out var n) ? n : 0;
-            var listing = o.Cursor.ListInProgress ? $"in progress after {o.Cursor.ListAfter ?? "start"}" : o.Cursor.Listed ? "complete" : "never";
+            var listing = o.Cursor.ListInProgress ? $"in progress after {o.Cursor.ListAfter ?? "start"}{Ranges(o.Cursor)}" : o.Cursor.Listed ? "complete" : "never";
             w.WriteLine(
                 $"{o.Kind.ToString().ToLowerInvariant(),-10} {o.Records,8} {o.ArchivedRecords,8} {o.Links,8} {Count(LedgerStatus.InSync),8} {Count(LedgerStatus.Excluded),8} {Count(LedgerStatus.Failing),8}  {Stamp(o.Cursor.Settled),-24} {Stamp(o.Cursor.Fast),-24} {listing}");
         }
@@ -132,6 +132,19 @@ internal static class StatusCommand
         }
 
         return w.ToString();
+    }
+
+    /// <summary>A partitioned listing's progress: <c>, id ranges 3/8 done (2 searching)</c>; empty when not partitioned.</summary>
+    internal static string Ranges(SyncCursorState cursor)
+    {
+        if (cursor.Partitions.Count == 0)
+        {
+            return string.Empty;
+        }
+
+        var done = cursor.Partitions.Count(p => p.Done);
+        var searching = cursor.Partitions.Count(p => !p.Done && p.Reader == SyncPartitionReader.Search);
+        return string.Create(CultureInfo.InvariantCulture, $", id ranges {done}/{cursor.Partitions.Count} done ({searching} searching)");
     }
 
     /// <summary>One record: why it is or isn't in sync, what is stored, its links, and what was written back to it.</summary>

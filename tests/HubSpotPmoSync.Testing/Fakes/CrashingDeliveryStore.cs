@@ -21,6 +21,7 @@ public sealed class SimulatedCrashException : Exception
 /// </summary>
 public sealed class CrashingDeliveryStore(IDeliveryStore inner) : IDeliveryStore
 {
+    private readonly object _gate = new();
     private int _commits;
 
     /// <summary>The 1-based page commit that fails; 0 = never.</summary>
@@ -29,15 +30,34 @@ public sealed class CrashingDeliveryStore(IDeliveryStore inner) : IDeliveryStore
     /// <summary>Commits that went through.</summary>
     public int Commits => _commits;
 
+    /// <summary>The object type whose commits count towards <see cref="CrashAtCommit"/> (null: every type's).</summary>
+    public EntityKind? Kind { get; set; }
+
+    /// <summary>Called with every page that is committed (not with the one that crashes).</summary>
+    public Action<PageCommit>? Committed { get; set; }
+
     public Task CommitPageAsync(PageCommit page, CancellationToken cancellationToken)
     {
-        if (CrashAtCommit > 0 && _commits + 1 == CrashAtCommit)
+        ArgumentNullException.ThrowIfNull(page);
+        if (Kind is { } only && page.Kind != only)
         {
-            CrashAtCommit = 0;
-            throw new SimulatedCrashException();
+            Committed?.Invoke(page);
+            return inner.CommitPageAsync(page, cancellationToken);
         }
 
-        _commits++;
+        // The types commit at once: the count and the crash are decided one commit at a time.
+        lock (_gate)
+        {
+            if (CrashAtCommit > 0 && _commits + 1 == CrashAtCommit)
+            {
+                CrashAtCommit = 0;
+                throw new SimulatedCrashException();
+            }
+
+            _commits++;
+        }
+
+        Committed?.Invoke(page);
         return inner.CommitPageAsync(page, cancellationToken);
     }
 

@@ -237,6 +237,46 @@ public sealed class FakeCrmPortal : ICrmSource, ICrmWriter
         }
     }
 
+    public Task<CrmIdExtent?> SearchIdExtentAsync(string objectType, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            Log("search", objectType, 0, isWrite: false);
+            var ids = Records(Canonical(objectType)).Values.Where(r => !r.Archived).Select(r => long.Parse(r.Id, CultureInfo.InvariantCulture)).ToList();
+            return Task.FromResult(ids.Count == 0 ? null : new CrmIdExtent(ids.Max(), ids.Count));
+        }
+    }
+
+    public async IAsyncEnumerable<CrmPage> SearchIdsAsync(
+        string objectType, CrmIdWindow window, IReadOnlyCollection<string> properties, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        List<CrmRecord> found;
+        lock (_gate)
+        {
+            Log("search", objectType, 0, isWrite: false);
+            found = Records(Canonical(objectType)).Values
+                .Where(r => !r.Archived && long.Parse(r.Id, CultureInfo.InvariantCulture) is var id && id > window.After && (window.UpTo is not { } upTo || id <= upTo))
+                .OrderBy(r => long.Parse(r.Id, CultureInfo.InvariantCulture))
+                .Select(r => r.ToRecord(properties))
+                .ToList();
+        }
+
+        var chunks = found.Chunk(200).ToList();
+        if (chunks.Count == 0)
+        {
+            yield return new CrmPage([], null);
+            yield break;
+        }
+
+        for (var i = 0; i < chunks.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await Task.Yield();
+            yield return new CrmPage(chunks[i], i + 1 < chunks.Count ? chunks[i][^1].Id : null);
+        }
+    }
+
     public Task<CrmBatchReadResult> BatchReadAsync(
         string objectType, IReadOnlyCollection<string> ids, IReadOnlyCollection<string> properties, CancellationToken cancellationToken)
     {

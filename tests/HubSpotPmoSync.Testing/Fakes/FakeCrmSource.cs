@@ -330,6 +330,53 @@ public sealed class FakeCrmSource : ICrmSource
         }
     }
 
+    /// <summary>One search (counted as one): the highest id and the count the index shows now (lag and archives apply).</summary>
+    public Task<CrmIdExtent?> SearchIdExtentAsync(string objectType, CancellationToken cancellationToken)
+    {
+        Count("search");
+        lock (_gate)
+        {
+            var index = SearchIndex(objectType).ById;
+            return Task.FromResult(index.Count == 0 ? null : new CrmIdExtent(long.Parse(index[^1].Id, CultureInfo.InvariantCulture), index.Count));
+        }
+    }
+
+    /// <summary>
+    /// Searches by id range as HubSpot does (<c>hs_object_id</c> GT / LTE compared as numbers, ascending, 200 a page, a
+    /// new query per page): what the index shows at each call, so a record written moments ago may be missing or old.
+    /// </summary>
+    public async IAsyncEnumerable<CrmPage> SearchIdsAsync(
+        string objectType, CrmIdWindow window, IReadOnlyCollection<string> properties, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        var after = window.After;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Count("search");
+            List<CrmRecord> page;
+            bool more;
+            lock (_gate)
+            {
+                var matches = SearchIndex(objectType).ById
+                    .Where(x => long.Parse(x.Id, CultureInfo.InvariantCulture) is var id && id > after && (window.UpTo is not { } upTo || id <= upTo))
+                    .Take(SearchPageSize + 1)
+                    .ToList();
+                more = matches.Count > SearchPageSize;
+                page = matches.Take(SearchPageSize).Select(x => x.Version.ToRecord(x.Id, properties)).ToList();
+            }
+
+            await Task.Yield();
+            yield return new CrmPage(page, more ? page[^1].Id : null);
+            if (!more)
+            {
+                yield break;
+            }
+
+            after = long.Parse(page[^1].Id, CultureInfo.InvariantCulture);
+        }
+    }
+
     public Task<CrmBatchReadResult> BatchReadAsync(
         string objectType, IReadOnlyCollection<string> ids, IReadOnlyCollection<string> properties, CancellationToken cancellationToken)
     {

@@ -110,16 +110,19 @@ public sealed class InMemoryDeliveryStore : IDeliveryStore
                 }
                 else
                 {
-                    next.Records.Remove(key);
-                    foreach (var (linkKey, links) in next.Links)
+                    // As the SQLite store: a record never in the model leaves the links other types hold to it.
+                    if (next.Records.Remove(key))
                     {
-                        if (linkKey.From == key.Kind && linkKey.FromId == key.Id)
+                        foreach (var (linkKey, links) in next.Links)
                         {
-                            links.Clear();
-                        }
-                        else if (linkKey.To == key.Kind)
-                        {
-                            links.Remove(key.Id);
+                            if (linkKey.From == key.Kind && linkKey.FromId == key.Id)
+                            {
+                                links.Clear();
+                            }
+                            else if (linkKey.To == key.Kind)
+                            {
+                                links.Remove(key.Id);
+                            }
                         }
                     }
                 }

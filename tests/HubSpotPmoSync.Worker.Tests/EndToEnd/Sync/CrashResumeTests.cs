@@ -7,22 +7,25 @@ using Xunit.Abstractions;
 namespace HubSpotPmoSync.Worker.Tests.EndToEnd.Sync;
 
 /// <summary>
-/// Issue 5, "Crash": the real <c>hubspot-pmo-sync sync</c> is SIGKILLed at ten random moments of a first (full) sync
-/// of <c>scale:5000</c> (16,750 records, 168 list pages); each restart resumes after the last committed page; the final store equals HubSpot and no
-/// record, ledger row or link is stored twice (checked in the SQLite file itself).
+/// Issue 5, "Crash", and issue 15: the real <c>hubspot-pmo-sync sync</c> is SIGKILLed at ten random moments of a
+/// first (full) sync of <c>scale:3000</c> (10,050 records), partitioned (<c>Sync:PartitionSize=500</c>: the types run
+/// at once, deals and tickets are split into id ranges read by searches beside the list cursor); each restart resumes
+/// every range and the list cursor after its last committed page; the final store equals HubSpot and no record,
+/// ledger row or link is stored twice (checked in the SQLite file itself).
 /// </summary>
 public sealed class CrashResumeTests(ITestOutputHelper log)
 {
     private const int Kills = 10;
 
-    // scale:5000: 1,250 companies, 5,000 deals, 10,000 tickets, 500 projects.
-    private const int Total = 16_750;
+    // scale:3000: 750 companies, 3,000 deals, 6,000 tickets, 300 projects.
+    private const int Total = 10_050;
 
     [Fact]
     public async Task FullSync_KilledAtTenRandomPoints_ResumesWithNoLossAndNoDuplicates()
     {
-        await using var emulator = await EmulatorFixture.StartAsync(o => o.Seed = "scale:5000");
-        using var workspace = new SyncWorkspace(emulator);
+        await using var emulator = await EmulatorFixture.StartAsync(o => o.Seed = "scale:3000");
+        using var workspace = new SyncWorkspace(emulator, new Dictionary<string, string> { ["Sync__PartitionSize"] = "500" });
+        var killedWhileSearching = 0;
         var random = new Random(20_000);
         var clock = Stopwatch.StartNew();
         var stored = new List<long>();
@@ -61,14 +64,17 @@ public sealed class CrashResumeTests(ITestOutputHelper log)
             process.Kill();
             kills++;
             var count = Count(workspace.DatabasePath);
+            var ranges = Ranges(workspace.DatabasePath);
+            killedWhileSearching += ranges.Searching > 0 ? 1 : 0;
             stored.Add(count);
-            log.WriteLine($"kill {kills} at {clock.Elapsed.TotalSeconds:F1} s: {count} records stored; last progress: {LastLine(process.Error)}");
+            log.WriteLine($"kill {kills} at {clock.Elapsed.TotalSeconds:F1} s: {count} records stored, id ranges {ranges.All} ({ranges.Searching} searched, unfinished); last progress: {LastLine(process.Error)}");
         }
 
         // Progress is kept across kills: the count never goes back, and the kills landed before the end.
         Assert.Equal(stored.Order(), stored);
         Assert.True(stored[^1] < Total, "every kill should land before the listing completes");
         Assert.True(stored[^1] > 0, "the kills should let the listing commit something");
+        Assert.True(killedWhileSearching > 0, "some kill should land while searches read id ranges");
 
         var final = await workspace.SyncAsync(TimeSpan.FromMinutes(3));
         log.WriteLine($"final sync at {clock.Elapsed.TotalSeconds:F1} s:\n{final}");
@@ -86,6 +92,20 @@ public sealed class CrashResumeTests(ITestOutputHelper log)
         Assert.Equal(Total, SyncDatabase.Scalar(db, "SELECT COUNT(*) FROM crm_records;"));
         Assert.Equal(Total, SyncDatabase.Scalar(db, "SELECT COUNT(*) FROM sync_ledger;"));
         Assert.Equal(0, SyncDatabase.Scalar(db, "SELECT COUNT(*) FROM sync_cursors WHERE list_in_progress = 1 OR listed = 0;"));
+        Assert.Equal(0, SyncDatabase.Scalar(db, "SELECT COUNT(*) FROM sync_partitions;"));
+    }
+
+    private static (long All, long Searching) Ranges(string db)
+    {
+        try
+        {
+            return (SyncDatabase.Scalar(db, "SELECT COUNT(*) FROM sync_partitions;"),
+                SyncDatabase.Scalar(db, "SELECT COUNT(*) FROM sync_partitions WHERE reader = 'search' AND done = 0;"));
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            return (0, 0);
+        }
     }
 
     private static long Count(string db)
