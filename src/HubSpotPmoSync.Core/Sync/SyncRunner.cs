@@ -1,6 +1,7 @@
 using HubSpotPmoSync.Core.Crm;
 using HubSpotPmoSync.Core.Delivery;
 using HubSpotPmoSync.Core.Mapping;
+using HubSpotPmoSync.Core.Sync.Completeness;
 
 namespace HubSpotPmoSync.Core.Sync;
 
@@ -25,8 +26,10 @@ public sealed class SyncRunner
     private readonly MappingSet _mappings;
     private readonly SyncOptions _options;
     private readonly TimeProvider _time;
+    private readonly CompletenessCheck? _completeness;
 
-    public SyncRunner(ICrmSource source, IDeliveryStore store, MappingSet mappings, SyncOptions options, TimeProvider time)
+    /// <param name="completeness">The completeness check run after the passes of an incremental cycle (null: none).</param>
+    public SyncRunner(ICrmSource source, IDeliveryStore store, MappingSet mappings, SyncOptions options, TimeProvider time, CompletenessCheck? completeness = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(store);
@@ -44,6 +47,7 @@ public sealed class SyncRunner
         _mappings = mappings;
         _options = options;
         _time = time;
+        _completeness = completeness;
     }
 
     /// <summary>Runs one sync cycle. A dry run reads only and writes nothing anywhere.</summary>
@@ -63,13 +67,23 @@ public sealed class SyncRunner
         long? runId = request.DryRun
             ? null
             : await _store.StartRunAsync(request.Full ? "sync-full" : "sync", startedAt, cancellationToken);
-        var reports = new List<ObjectSyncReport>();
+        IReadOnlyList<ObjectSyncReport> reports = [];
+        CompletenessReport? completeness = null;
         try
         {
+            var passes = new List<ObjectSyncReport>();
             foreach (var kind in kinds)
             {
                 var run = new ObjectRun(this, _mappings.For(kind)!, request, progress, started);
-                reports.Add(await run.RunAsync(cancellationToken));
+                passes.Add(await run.RunAsync(cancellationToken));
+            }
+
+            reports = passes;
+            if (_completeness is not null && request.Completeness && !request.DryRun)
+            {
+                var listed = passes.Where(r => request.Full || !r.CursorBefore.Listed || r.CursorBefore.ListInProgress).Select(r => r.Kind).ToList();
+                completeness = await _completeness.RunAsync(kinds, listed, cancellationToken);
+                reports = CompletenessCheck.Fold(passes, completeness);
             }
         }
         catch (Exception e) when (runId is not null)
@@ -79,7 +93,7 @@ public sealed class SyncRunner
             throw;
         }
 
-        var report = new SyncReport(request.DryRun, request.Full, startedAt, _time.GetElapsedTime(started), reports);
+        var report = new SyncReport(request.DryRun, request.Full, startedAt, _time.GetElapsedTime(started), reports) { Completeness = completeness };
         if (runId is not null)
         {
             await _store.FinishRunAsync(runId.Value, _time.GetUtcNow(), "succeeded", report.Summary(), CancellationToken.None);

@@ -18,6 +18,7 @@ internal static class SyncScheduleHostBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddSingleton<CycleGate>();
+        builder.Services.TryAddSingleton(sp => new HubSpotPmoSync.Worker.Hosting.CompletenessSchedule(sp.GetRequiredService<IOptions<SyncScheduleOptions>>().Value.IncrementalEvery));
         builder.Services.AddQuartz(q =>
         {
             q.ConfigureScheduler(o =>
