@@ -43,7 +43,9 @@ public sealed record CompletenessReport(IReadOnlyList<KindCompleteness> Objects,
     /// budget, <c>completeness: 17 calls, all 6,700 ids (within the budget of 50)</c>.
     /// </summary>
     public string Summary() =>
-        Plan.WithinBudget || Plan.Fraction >= 1
+        Plan.Slices.Count == 0
+            ? string.Create(CultureInfo.InvariantCulture, $"completeness: {Calls} calls, all {Total:N0} ids (listed whole)")
+        : Plan.WithinBudget || Plan.Fraction >= 1
             ? string.Create(CultureInfo.InvariantCulture, $"completeness: {Calls} calls, all {Total:N0} ids{(Plan.WithinBudget ? $" (within the budget of {Budget})" : " (a whole pass was due)")}")
             : string.Create(CultureInfo.InvariantCulture, $"completeness: {Calls} calls, slice {Checked:N0}/{Total:N0} ids, full pass every ≈ {HumanDuration.Format(Plan.PassEvery)}");
 }
