@@ -96,6 +96,12 @@ public sealed class EmulatorControl
     public void RestoreProperty(string objectType, string name) => _rt.Store.RestoreProperty(objectType, name);
 
     /// <summary>
+    /// Takes an archived record out of the recycle bin, as a person does in HubSpot's UI (the public API has no call for
+    /// it); its modification time stays as it was. A merged-away record cannot be restored.
+    /// </summary>
+    public void RestoreRecord(string objectType, string id) => _rt.Store.RestoreRecord(objectType, id);
+
+    /// <summary>
     /// Sets <paramref name="properties"/> (validated like an API write; may be empty to only touch) on the first
     /// <paramref name="count"/> live records of a type, or on <paramref name="ids"/>, all at one timestamp
     /// (<paramref name="at"/>, default now). Returns how many records changed. Lets tests put e.g. 25,000 records

@@ -11,7 +11,7 @@ namespace HubSpotPmoSync.Storage;
 /// first write they go through a read-only connection, or read as empty when there is no file. Writes go through
 /// one connection with prepared commands reused across pages; each page is one transaction.
 /// </summary>
-public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
+public sealed partial class SqliteDeliveryStore : IDeliveryStore, IDisposable
 {
     private readonly SqliteDatabase _database;
     private readonly object _gate = new();

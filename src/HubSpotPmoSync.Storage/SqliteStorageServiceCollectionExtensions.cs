@@ -1,4 +1,5 @@
 using HubSpotPmoSync.Core.Sync;
+using HubSpotPmoSync.Core.Sync.Completeness;
 using HubSpotPmoSync.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -11,7 +12,7 @@ public static class SqliteStorageServiceCollectionExtensions
 {
     /// <summary>
     /// Binds <see cref="StorageOptions"/> (section <c>Storage</c>, validated on start) and registers the
-    /// <see cref="SqliteDatabase"/> and the <see cref="SqliteDeliveryStore"/> as <see cref="IDeliveryStore"/> (singletons).
+    /// <see cref="SqliteDatabase"/> and the <see cref="SqliteDeliveryStore"/> as <see cref="IDeliveryStore"/> and <see cref="ICompletenessStore"/> (singletons).
     /// </summary>
     public static IServiceCollection AddSqliteStorage(this IServiceCollection services, IConfiguration configuration)
     {
@@ -26,6 +27,7 @@ public static class SqliteStorageServiceCollectionExtensions
         services.TryAddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.TryAddSingleton(sp => new SqliteDeliveryStore(sp.GetRequiredService<SqliteDatabase>()));
         services.TryAddSingleton<IDeliveryStore>(sp => sp.GetRequiredService<SqliteDeliveryStore>());
+        services.TryAddSingleton<ICompletenessStore>(sp => sp.GetRequiredService<SqliteDeliveryStore>());
         return services;
     }
 }

@@ -31,9 +31,9 @@ public sealed class SyncOptions
     public bool SweepArchived { get; set; } = true;
 
     /// <summary>
-    /// Whether every run (not only the full reconcile) sweeps archived records. HubSpot's search never shows archived
-    /// records and archiving does not change the modification time, so without this an archive reaches the local model
-    /// at the next full reconcile; with it, at the next run, for one list call per 100 archived records per object.
+    /// Retired (a configuration warning): every incremental cycle's completeness check finds archives, restores and
+    /// merges (<see cref="Completeness.CompletenessOptions"/>). When true, every run still lists every archived record
+    /// as well, one list call per 100 archived records per object.
     /// </summary>
     /// <value>The default value is <see langword="false"/>.</value>
     public bool SweepArchivedEveryRun { get; set; }

@@ -2,6 +2,7 @@ using System.Runtime.ExceptionServices;
 using HubSpotPmoSync.Core.Crm;
 using HubSpotPmoSync.Core.Delivery;
 using HubSpotPmoSync.Core.Mapping;
+using HubSpotPmoSync.Core.Sync.Completeness;
 
 namespace HubSpotPmoSync.Core.Sync;
 
@@ -28,8 +29,10 @@ public sealed partial class SyncRunner
     private readonly MappingSet _mappings;
     private readonly SyncOptions _options;
     private readonly TimeProvider _time;
+    private readonly CompletenessCheck? _completeness;
 
-    public SyncRunner(ICrmSource source, IDeliveryStore store, MappingSet mappings, SyncOptions options, TimeProvider time)
+    /// <param name="completeness">The completeness check run after the passes of an incremental cycle (null: none).</param>
+    public SyncRunner(ICrmSource source, IDeliveryStore store, MappingSet mappings, SyncOptions options, TimeProvider time, CompletenessCheck? completeness = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(store);
@@ -47,6 +50,7 @@ public sealed partial class SyncRunner
         _mappings = mappings;
         _options = options;
         _time = time;
+        _completeness = completeness;
     }
 
     /// <summary>Runs one sync cycle. A dry run reads only and writes nothing anywhere.</summary>
@@ -100,8 +104,26 @@ public sealed partial class SyncRunner
             ExceptionDispatchInfo.Throw(FirstFailure(runs));
         }
 
-        var reports = runs.Select(r => r.Result).ToList();
-        var report = new SyncReport(request.DryRun, request.Full, startedAt, _time.GetElapsedTime(started), reports);
+        var passes = runs.Select(r => r.Result).ToList();
+        IReadOnlyList<ObjectSyncReport> reports = passes;
+        CompletenessReport? completeness = null;
+        if (_completeness is not null && request.Completeness && !request.DryRun)
+        {
+            try
+            {
+                var listed = passes.Where(r => request.Full || !r.CursorBefore.Listed || r.CursorBefore.ListInProgress).Select(r => r.Kind).ToList();
+                completeness = await _completeness.RunAsync(kinds, listed, cancellationToken);
+                reports = CompletenessCheck.Fold(passes, completeness);
+            }
+            catch (Exception e) when (runId is not null)
+            {
+                var outcome = e is OperationCanceledException ? "cancelled" : "failed";
+                await _store.FinishRunAsync(runId.Value, _time.GetUtcNow(), outcome, $"{e.GetType().Name}: {e.Message}", CancellationToken.None);
+                throw;
+            }
+        }
+
+        var report = new SyncReport(request.DryRun, request.Full, startedAt, _time.GetElapsedTime(started), reports) { Completeness = completeness };
         if (runId is not null)
         {
             await _store.FinishRunAsync(runId.Value, _time.GetUtcNow(), "succeeded", report.Summary(), CancellationToken.None);

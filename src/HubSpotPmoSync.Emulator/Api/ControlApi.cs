@@ -261,6 +261,13 @@ internal sealed class ControlApi(EmulatorRuntime rt, EmulatorControl control)
         return Ok();
     }
 
+    public Reply RestoreRecord(JsonElement? body)
+    {
+        var b = Body(body);
+        control.RestoreRecord(JsonIn.String(b, "objectType", required: true)!, JsonIn.String(b, "id", required: true)!);
+        return Ok();
+    }
+
     private Reply ClockReply() => Reply.Json(200, w =>
     {
         w.WriteStartObject();

@@ -12,6 +12,7 @@ internal static class Routes
     {
         var objects = new ObjectsApi(rt);
         var search = new SearchApi(rt);
+        var merge = new MergeApi(rt);
         var associations = new AssociationsApi(rt);
         var schemas = new SchemasApi(rt, propertiesApi);
         var pipelines = new PipelinesApi(rt);
@@ -39,6 +40,7 @@ internal static class Routes
             e.Map("POST", "/batch/upsert", Std, true, objects.BatchUpsert);
             e.Map("POST", "/batch/archive", Std, true, objects.BatchArchive);
             e.Map("POST", "/search", LimitKind.Search, false, search.Search);
+            e.Map("POST", "/merge", Std, true, merge.Merge);
         });
 
         Group(new(["/crm/v4/associations/{fromType}/{toType}", "/crm/associations/v4/{fromType}/{toType}"], "/crm/associations/{v}/{fromType}/{toType}", ScopeKind.Associations), e =>
@@ -128,6 +130,7 @@ internal static class Routes
         Control("POST", "scopes", ctl.SetScopes);
         Control("POST", "bulk-update", ctl.BulkUpdate);
         Control("POST", "properties/restore", ctl.RestoreProperty);
+        Control("POST", "records/restore", ctl.RestoreRecord);
     }
 
     /// <summary>Daily usage: the same shape in both families; the dated one adds <c>fetchStatus</c> and <c>resetsAt</c>.</summary>

@@ -24,6 +24,9 @@ internal sealed class CrmRecord
 
     public bool Archived { get; set; }
 
+    /// <summary>The survivor's id when this record was merged away (archived by the merge; it cannot be restored); 0 otherwise.</summary>
+    public long MergedInto { get; set; }
+
     public string?[] Values { get; set; }
 
     /// <summary>

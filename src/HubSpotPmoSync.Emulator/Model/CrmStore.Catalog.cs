@@ -219,6 +219,9 @@ internal sealed partial class CrmStore
         Prop(t, "hs_object_id", "Record ID", "number", "number", readOnly: true, derived: true);
         Prop(t, "createdate", "Create date", "datetime", "date", readOnly: true, derived: true);
         Prop(t, t.LastModifiedProperty, "Last modified date", "datetime", "date", readOnly: true, derived: true);
+
+        // Set by a merge on the survivor: the ids merged into it, ';'-separated (API-FACTS §5, §9).
+        Prop(t, MergedIdsProperty, "Merged record IDs", "enumeration", "checkbox", readOnly: true);
     }
 
     private void OwnerProp(ObjectTypeDef t)

@@ -65,6 +65,11 @@ internal static class StatusCommand
             {
                 var status = await store.GetStatusAsync(lastRuns, cancellationToken);
                 await env.Output.WriteAsync(Render(status, CycleLock.Probe(database), kind));
+                if (status.DatabaseExists && host.Services.GetService<Core.Sync.Completeness.ICompletenessStore>() is { } positions)
+                {
+                    await env.Output.WriteAsync(await CompletenessStatus.RenderAsync(positions, kind, cancellationToken));
+                }
+
                 return ExitCodes.Success;
             }
 

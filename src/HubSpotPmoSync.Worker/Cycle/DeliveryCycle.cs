@@ -104,7 +104,7 @@ internal sealed class DeliveryCycle(
                 // The new projects and their links come back through an incremental pull of projects, so the local
                 // model holds them (keyed by HubSpot id) before they are scored. Only projects changed, so only their
                 // observations are recorded again (the other kinds' are current since the first ObserveAsync).
-                var again = await runner.RunAsync(new SyncRequest(false, [EntityKind.Project], false), progress, cancellationToken);
+                var again = await runner.RunAsync(new SyncRequest(false, [EntityKind.Project], false, Completeness: false), progress, cancellationToken);
                 pull = Merge(pull, again);
                 await ObserveAsync(MappingSet.Create([map.For(EntityKind.Project)!], [], map.File), cancellationToken);
                 model = await store.LoadModelAsync(cancellationToken);

@@ -47,6 +47,7 @@ internal static class ConfigurationCheck
         (HubSpotOptions.SectionName, typeof(HubSpotOptions)),
         (StorageOptions.SectionName, typeof(StorageOptions)),
         (SyncOptions.SectionName, typeof(SyncOptions)),
+        (SyncOptions.SectionName, typeof(Core.Sync.Completeness.CompletenessOptions)),
         (HealthOptions.SectionName, typeof(HealthOptions)),
         (SyncScheduleOptions.SectionName, typeof(SyncScheduleOptions)),
         (ImportOptions.SectionName, typeof(ImportOptions)),
@@ -108,6 +109,7 @@ internal static class ConfigurationCheck
                 : $"{key} is not a known setting (ignored).");
         }
 
+        warnings.AddRange(RetiredSettings.Warnings(configuration));
         return new Result(errors, warnings);
     }
 

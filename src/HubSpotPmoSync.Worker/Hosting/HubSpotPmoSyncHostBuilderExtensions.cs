@@ -31,12 +31,14 @@ internal static class HubSpotPmoSyncHostBuilderExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SyncOptions>, SyncOptionsValidator>());
         services.TryAddSingleton<MappingProvider>();
+        services.AddCompletenessOptions(configuration);
         services.TryAddSingleton(sp => new SyncRunner(
             sp.GetRequiredService<ICrmSource>(),
             sp.GetRequiredService<IDeliveryStore>(),
             sp.GetRequiredService<MappingProvider>().Mappings,
             sp.GetRequiredService<IOptions<SyncOptions>>().Value,
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            CompletenessRegistration.Create(sp, sp.GetRequiredService<IDeliveryStore>(), sp.GetRequiredService<MappingProvider>().Mappings)));
 
         services.AddOptions<HealthOptions>()
             .Bind(configuration.GetSection(HealthOptions.SectionName))

@@ -19,6 +19,7 @@ internal static class SyncScheduleHostBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddSingleton<CycleGate>();
         builder.Services.TryAddSingleton<HubSpotPmoSync.Worker.Telemetry.CycleMetrics>();
+        builder.Services.TryAddSingleton(sp => new HubSpotPmoSync.Worker.Hosting.CompletenessSchedule(sp.GetRequiredService<IOptions<SyncScheduleOptions>>().Value.IncrementalEvery));
         builder.Services.AddQuartz(q =>
         {
             q.ConfigureScheduler(o =>

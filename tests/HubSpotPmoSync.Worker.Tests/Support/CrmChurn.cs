@@ -11,7 +11,7 @@ namespace HubSpotPmoSync.Worker.Tests.Support;
 /// <see cref="LinkChangeBumpsModified"/>), so each association change also edits the record on one of its two ends,
 /// as a person would when re-linking a record.
 /// </summary>
-internal sealed class CrmChurn(EmulatorFixture emulator, int seed)
+internal sealed partial class CrmChurn(EmulatorFixture emulator, int seed)
 {
     private static readonly string[] Owners = ["70000001", "70000002", "70000003", "70000004", "70000005", "70000006"];
     private static readonly string[] DealStages = ["appointmentscheduled", "qualifiedtobuy", "presentationscheduled", "decisionmakerboughtin", "contractsent", "closedwon", "closedlost"];
