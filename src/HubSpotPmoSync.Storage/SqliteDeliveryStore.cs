@@ -703,6 +703,7 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
         private readonly RowStatement _deleteOwnerLinks;
         private readonly RowStatement _upsertLink;
         private readonly RowStatement _upsertCursor;
+        private readonly RowStatement _settleInbox;
         private readonly RowStatement[] _all;
 
         public PreparedCommands(SqliteConnection connection)
@@ -744,13 +745,15 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
                     archived_after = excluded.archived_after, fast = excluded.fast, settled = excluded.settled,
                     last_reconciled_at = excluded.last_reconciled_at, updated_at = excluded.updated_at;
                 """);
-            _all = [_upsertRecord, _deleteRecord, _deleteLinksFrom, _deleteLinksTo, _upsertLedger, _deleteOwnerLinks, _upsertLink, _upsertCursor];
+            _settleInbox = new RowStatement(connection, "UPDATE webhook_inbox SET processed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1 AND processed_at IS NULL;");
+            _all = [_upsertRecord, _deleteRecord, _deleteLinksFrom, _deleteLinksTo, _upsertLedger, _deleteOwnerLinks, _upsertLink, _upsertCursor, _settleInbox];
         }
 
         /// <summary>
         /// Each record: stored (insert or update; first_synced_at kept) or, when it leaves the model, deleted with
         /// its links on both sides; then its ledger row. Then each link replacement: the owner's links to that kind
-        /// deleted and the new ones written. The caller holds the page's transaction.
+        /// deleted and the new ones written; then the webhook inbox rows the page answers, marked processed. The caller
+        /// holds the page's transaction.
         /// </summary>
         public void WritePage(PageCommit page)
         {
@@ -814,6 +817,13 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
                     _upsertLink.Utf8(5, StoreJson.KindsUtf8(link.Kinds));
                     _upsertLink.Run();
                 }
+            }
+
+            // Webhook events this page answers: processed together with what they produced.
+            foreach (var id in page.InboxEvents)
+            {
+                _settleInbox.Integer(1, id);
+                _settleInbox.Run();
             }
         }
 

@@ -17,7 +17,7 @@ namespace HubSpotPmoSync.Core.Sync;
 /// transaction. Records whose content hash is unchanged are counted and not written. A record whose value fails its
 /// transform is stored as failing with the reason; the others flow.
 /// </summary>
-public sealed class SyncRunner
+public sealed partial class SyncRunner
 {
     private const int AssociationBatch = 1000;
     private readonly ICrmSource _source;
@@ -88,7 +88,7 @@ public sealed class SyncRunner
         return report;
     }
 
-    private sealed class ObjectRun(SyncRunner owner, ObjectMapping mapping, SyncRequest request, IProgress<SyncProgress>? progress, long started)
+    private sealed partial class ObjectRun(SyncRunner owner, ObjectMapping mapping, SyncRequest request, IProgress<SyncProgress>? progress, long started)
     {
         private readonly Dictionary<string, StoredState> _dryRunOverlay = new(StringComparer.Ordinal);
         private readonly Dictionary<string, long> _fieldChanges = new(StringComparer.Ordinal);
@@ -406,7 +406,14 @@ public sealed class SyncRunner
                 _cursor = pages[index].Cursor;
                 if (!DryRun)
                 {
-                    await owner._store.CommitPageAsync(new PageCommit(Kind, writes[index], linksByPage[index], pages[index].Cursor), ct);
+                    var commit = new PageCommit(Kind, writes[index], linksByPage[index], pages[index].Cursor);
+                    if (index == pages.Count - 1 && _settles.Count > 0)
+                    {
+                        // The webhook events this read answers are settled in the same transaction as what it stored.
+                        commit = commit with { InboxEvents = _settles };
+                    }
+
+                    await owner._store.CommitPageAsync(commit, ct);
                 }
 
                 Report(phase);

@@ -28,14 +28,15 @@ internal static class RunCommand
 
     /// <summary>
     /// The worker's host (tests build it too): the composition root, the Quartz schedule, and the HTTP host on
-    /// <c>Http:Urls</c> with its endpoint groups (the portfolio page).
+    /// <c>Http:Urls</c> with its endpoint groups (the portfolio page, the HubSpot webhooks and their inbox processor).
     /// </summary>
     internal static IHost BuildHost(CommandEnvironment env)
     {
-        var builder = WorkerHost.CreateWebBuilder(env).AddHttpHost();
+        var builder = WorkerHost.CreateWebBuilder(env).AddHttpHost().AddHubSpotWebhooks();
         var app = builder.Build();
         app.UseHttpHost();
         app.MapPortfolioPage();
+        app.MapHubSpotWebhooks();
         return app;
     }
 
