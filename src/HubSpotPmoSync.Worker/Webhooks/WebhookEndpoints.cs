@@ -89,13 +89,15 @@ internal static class WebhookEndpoints
             return;
         }
 
-        var added = await services.GetRequiredService<IWebhookInbox>().AddAsync(events, time.GetUtcNow(), context.RequestAborted);
+        var receivedAt = time.GetUtcNow();
+        var added = await services.GetRequiredService<IWebhookInbox>().AddAsync(events, receivedAt, context.RequestAborted);
         metrics.Count("received", added.Added);
         metrics.Count("duplicate", added.Duplicates);
         metrics.Count("rejected", ignored);
         Log.WebhookStored(log, added.Added, added.Duplicates, ignored);
         if (added.Added > 0)
         {
+            metrics.Arrived(receivedAt);
             services.GetRequiredService<WebhookSignal>().Raise();
         }
 

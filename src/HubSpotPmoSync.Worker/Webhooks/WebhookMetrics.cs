@@ -36,6 +36,9 @@ internal sealed class WebhookMetrics
         }
     }
 
+    /// <summary>Events arrived at <paramref name="at"/>: the oldest waiting one, unless older ones wait already.</summary>
+    public void Arrived(DateTimeOffset at) => Interlocked.CompareExchange(ref _oldestPendingTicks, at.UtcTicks, -1);
+
     /// <summary>Records when the oldest waiting event arrived (null: the inbox is drained).</summary>
     public void OldestPending(DateTimeOffset? receivedAt) =>
         Interlocked.Exchange(ref _oldestPendingTicks, receivedAt is { } at ? at.UtcTicks : -1);
