@@ -11,8 +11,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 5202, Level = LogLevel.Debug, Message = "webhooks: stored {Added} events ({Duplicates} already stored, {Ignored} of types not handled)")]
     public static partial void WebhookStored(ILogger logger, int added, int duplicates, int ignored);
 
-    [LoggerMessage(EventId = 5203, Level = LogLevel.Information, Message = "webhooks: processed {Events} events: {Records} records re-read, {Pushed} values queued; {Flush}")]
-    public static partial void WebhookProcessed(ILogger logger, int events, int records, int pushed, string flush);
+    [LoggerMessage(EventId = 5203, Level = LogLevel.Information, Message = "webhooks: processed {Events} events in {Milliseconds} ms: {Records} records re-read, {Pushed} values queued; {Flush}")]
+    public static partial void WebhookProcessed(ILogger logger, int events, long milliseconds, int records, int pushed, string flush);
 
     [LoggerMessage(EventId = 5204, Level = LogLevel.Error, Message = "webhooks: processing {Events} events failed; they stay in the inbox and are tried again in {Delay}")]
     public static partial void WebhookProcessingFailed(ILogger logger, Exception exception, int events, string delay);

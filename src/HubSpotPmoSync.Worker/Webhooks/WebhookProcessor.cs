@@ -90,11 +90,13 @@ internal sealed class WebhookProcessor(
 
         using (await CycleLock.AcquireAsync(database, "webhooks", time.GetUtcNow(), cancellationToken))
         {
+            var started = time.GetTimestamp();
             var report = await ingest.RunAsync(events, cancellationToken);
             metrics.Count("processed", report.Events);
             Log.WebhookProcessed(
                 log,
                 report.Events,
+                (long)time.GetElapsedTime(started).TotalMilliseconds,
                 report.RecordsRead,
                 report.Enqueued,
                 report.Flush is { } flush ? Core.WriteBack.WriteBackText.Summary(flush) : "nothing to push");
