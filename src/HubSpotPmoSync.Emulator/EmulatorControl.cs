@@ -34,7 +34,28 @@ public sealed class EmulatorControl
     }
 
     /// <summary>Adds seed data: <c>none</c>, <c>demo</c> or <c>scale:N</c>, from the generator seed (default: the options' SeedRandom).</summary>
-    public void Seed(string seed, int? seedRandom = null) => _seeder.Seed(seed, seedRandom ?? _rt.Options.SeedRandom);
+    /// <remarks>Seed data sends no webhooks: it is the portal as it was, not a change.</remarks>
+    public void Seed(string seed, int? seedRandom = null) => _rt.Store.Quietly(() => _seeder.Seed(seed, seedRandom ?? _rt.Options.SeedRandom));
+
+    /// <summary>
+    /// Delivers every later change to <paramref name="url"/>, signed with <paramref name="secret"/> (null URL: stop);
+    /// <paramref name="style"/> is <c>mixed</c> or <c>generic</c> (see <see cref="EmulatorOptions.WebhookStyle"/>).
+    /// </summary>
+    public void ConfigureWebhooks(Uri? url, string? secret, string style = "mixed") => _rt.Webhooks.Configure(url, secret, style);
+
+    /// <summary>The webhook deliveries kept (the last 10,000), oldest first, each with its attempts.</summary>
+    public IReadOnlyList<WebhookDeliveryInfo> WebhookDeliveries() => _rt.Webhooks.Deliveries();
+
+    /// <summary>Events waiting for a delivery, and deliveries still being tried.</summary>
+    public (int Queued, int InFlight) WebhookBacklog => _rt.Webhooks.Backlog;
+
+    /// <summary>
+    /// Merges <paramref name="mergedId"/> into <paramref name="primaryId"/> as HubSpot does: the merged-away record is
+    /// archived, its links move to the survivor, and one merge event is delivered.
+    /// </summary>
+    public void Merge(string objectType, string primaryId, string mergedId) => _rt.Store.MergeRecords(objectType, primaryId, mergedId);
+
+    internal ValueTask DisposeWebhooksAsync() => _rt.Webhooks.DisposeAsync();
 
     public EmulatorStatsSnapshot Stats() => _rt.Stats.Snapshot();
 

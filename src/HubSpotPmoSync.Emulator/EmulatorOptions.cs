@@ -58,6 +58,22 @@ public sealed class EmulatorOptions
     /// </summary>
     public IReadOnlyCollection<string>? Scopes { get; set; }
 
+    /// <summary>
+    /// Gets or sets where webhook deliveries go (<c>--webhook-url</c>): every record and association change is posted
+    /// there as HubSpot posts it. <value>The default value is null: no deliveries.</value>
+    /// </summary>
+    public Uri? WebhookUrl { get; set; }
+
+    /// <summary>Gets or sets the app's client secret that signs the deliveries (<c>--webhook-secret</c>). <value>The default value is null.</value></summary>
+    public string? WebhookSecret { get; set; }
+
+    /// <summary>
+    /// Gets or sets the event naming: <c>mixed</c> (classic <c>deal.propertyChange</c>-style names for contacts,
+    /// companies, deals, tickets, products and line items; <c>object.*</c> for the others) or <c>generic</c>
+    /// (<c>object.*</c> for every type). <value>The default value is <c>mixed</c>.</value>
+    /// </summary>
+    public string WebhookStyle { get; set; } = "mixed";
+
     /// <summary>Gets or sets the clock under the emulator's own (offset/freeze) clock. <value>The default value is null: the system clock.</value></summary>
     public TimeProvider? TimeProvider { get; set; }
 
@@ -103,7 +119,30 @@ public sealed class EmulatorOptions
         {
             throw new ArgumentException("--daily-quota: must not be negative", nameof(DailyQuota));
         }
+
+        if (WebhookUrl is { } url && (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps)))
+        {
+            throw new ArgumentException($"--webhook-url: '{url}' is not an http(s) URL", nameof(WebhookUrl));
+        }
+
+        if ((WebhookUrl is null) != string.IsNullOrEmpty(WebhookSecret))
+        {
+            throw new ArgumentException(
+                WebhookUrl is null ? "--webhook-secret: only with --webhook-url" : "--webhook-secret: required with --webhook-url (it signs every delivery)",
+                nameof(WebhookSecret));
+        }
+
+        if (WebhookStyle is not ("mixed" or "generic"))
+        {
+            throw new ArgumentException($"--webhook-style: '{WebhookStyle}' is not mixed or generic", nameof(WebhookStyle));
+        }
     }
+
+    /// <summary>Parses <c>--webhook-url</c>: an absolute http(s) URL.</summary>
+    public static Uri ParseWebhookUrl(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)
+            ? url
+            : throw new FormatException($"--webhook-url: '{value}' is not an http(s) URL, e.g. http://127.0.0.1:8080/webhooks/hubspot");
 
     /// <summary>Parses <c>--port</c>.</summary>
     public static int ParsePort(string value) =>

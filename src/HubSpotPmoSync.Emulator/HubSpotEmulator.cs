@@ -93,6 +93,7 @@ public sealed class HubSpotEmulator : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await Control.DisposeWebhooksAsync();
         await _app.StopAsync();
         await _app.DisposeAsync();
     }

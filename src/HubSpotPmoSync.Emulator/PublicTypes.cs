@@ -39,3 +39,9 @@ public sealed record EmulatorStatsSnapshot(
     long FaultedWritesApplied,
     long FaultedWritesNotApplied,
     IReadOnlyList<FaultEvent> FaultEvents);
+
+/// <summary>One try of a webhook delivery: when, and the status the receiver answered or why there was none (<c>timeout</c>, <c>connection failed</c>).</summary>
+public sealed record WebhookAttemptInfo(int Number, DateTimeOffset At, int? Status, string? Error);
+
+/// <summary>One webhook delivery (a batch of at most 100 events): its state (<c>pending</c>, <c>delivered</c>, <c>failed</c>, <c>stopped</c>) and every attempt.</summary>
+public sealed record WebhookDeliveryInfo(long Id, DateTimeOffset CreatedAt, int Events, string State, IReadOnlyList<WebhookAttemptInfo> Attempts, IReadOnlyList<string> SubscriptionTypes);

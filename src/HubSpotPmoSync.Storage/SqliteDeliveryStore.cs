@@ -741,6 +741,7 @@ public sealed partial class SqliteDeliveryStore : IDeliveryStore, IDisposable
         private readonly RowStatement _upsertCursor;
         private readonly RowStatement _deletePartitions;
         private readonly RowStatement _insertPartition;
+        private readonly RowStatement _settleInbox;
         private readonly RowStatement[] _all;
 
         public PreparedCommands(SqliteConnection connection)
@@ -782,17 +783,19 @@ public sealed partial class SqliteDeliveryStore : IDeliveryStore, IDisposable
                     archived_after = excluded.archived_after, fast = excluded.fast, settled = excluded.settled,
                     last_reconciled_at = excluded.last_reconciled_at, updated_at = excluded.updated_at;
                 """);
+            _settleInbox = new RowStatement(connection, "UPDATE webhook_inbox SET processed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1 AND processed_at IS NULL;");
             _deletePartitions = new RowStatement(connection, "DELETE FROM sync_partitions WHERE object_type = ?1;");
             _insertPartition = new RowStatement(connection, """
                 INSERT INTO sync_partitions (object_type, idx, after_id, up_to_id, reader, position, done) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7);
                 """);
-            _all = [_upsertRecord, _deleteRecord, _deleteLinksFrom, _deleteLinksTo, _upsertLedger, _deleteOwnerLinks, _upsertLink, _upsertCursor, _deletePartitions, _insertPartition];
+            _all = [_upsertRecord, _deleteRecord, _deleteLinksFrom, _deleteLinksTo, _upsertLedger, _deleteOwnerLinks, _upsertLink, _upsertCursor, _deletePartitions, _insertPartition, _settleInbox];
         }
 
         /// <summary>
         /// Each record: stored (insert or update; first_synced_at kept) or, when it leaves the model, deleted with
         /// its links on both sides; then its ledger row. Then each link replacement: the owner's links to that kind
-        /// deleted and the new ones written. The caller holds the page's transaction.
+        /// deleted and the new ones written; then the webhook inbox rows the page answers, marked processed. The caller
+        /// holds the page's transaction.
         /// </summary>
         public void WritePage(PageCommit page)
         {
@@ -865,6 +868,13 @@ public sealed partial class SqliteDeliveryStore : IDeliveryStore, IDisposable
                     _upsertLink.Utf8(5, StoreJson.KindsUtf8(link.Kinds));
                     _upsertLink.Run();
                 }
+            }
+
+            // Webhook events this page answers: processed together with what they produced.
+            foreach (var id in page.InboxEvents)
+            {
+                _settleInbox.Integer(1, id);
+                _settleInbox.Run();
             }
         }
 

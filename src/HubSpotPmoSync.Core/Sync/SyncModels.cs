@@ -133,7 +133,11 @@ public sealed record PageCommit(
     EntityKind Kind,
     IReadOnlyList<RecordWrite> Records,
     IReadOnlyList<LinkReplacement> Links,
-    SyncCursorState Cursor);
+    SyncCursorState Cursor)
+{
+    /// <summary>Webhook inbox rows this page answers: marked processed in the page's transaction (none for a scheduled cycle).</summary>
+    public IReadOnlyList<long> InboxEvents { get; init; } = [];
+}
 
 /// <summary>One record in an export: id, archived flag and the raw HubSpot values keyed by property name.</summary>
 public sealed record ExportRecord(string Id, bool Archived, IReadOnlyDictionary<string, string?> Properties);

@@ -332,7 +332,15 @@ public sealed partial class SyncRunner
                 var next = advance(_cursor);
                 if (!DryRun)
                 {
-                    await owner._store.CommitPageAsync(new PageCommit(Kind, writes, links, next), ct);
+                    var commit = new PageCommit(Kind, writes, links, next);
+                    if (_settles.Count > 0)
+                    {
+                        // The webhook events this read answers are settled in the same transaction as what it stored.
+                        commit = commit with { InboxEvents = _settles };
+                    }
+
+                    await owner._store.CommitPageAsync(commit, ct);
+                    _settles = [];
                 }
 
                 _cursor = next;

@@ -268,6 +268,81 @@ internal sealed class ControlApi(EmulatorRuntime rt, EmulatorControl control)
         return Ok();
     }
 
+    /// <summary>The webhook target (without its secret), the backlog, and every delivery kept with its attempts.</summary>
+    public Reply GetWebhooks(JsonElement? _)
+    {
+        var deliveries = control.WebhookDeliveries();
+        var (queued, inFlight) = control.WebhookBacklog;
+        return Reply.Json(200, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("url", rt.Webhooks.Url?.OriginalString);
+            w.WriteString("style", rt.Webhooks.Style);
+            w.WriteNumber("queued", queued);
+            w.WriteNumber("inFlight", inFlight);
+            w.WriteStartArray("deliveries");
+            foreach (var d in deliveries)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("id", d.Id);
+                w.WriteString("createdAt", JsonOut.Iso(d.CreatedAt.ToUnixTimeMilliseconds()));
+                w.WriteNumber("events", d.Events);
+                w.WriteString("state", d.State);
+                w.WriteStartArray("subscriptionTypes");
+                foreach (var t in d.SubscriptionTypes)
+                {
+                    w.WriteStringValue(t);
+                }
+
+                w.WriteEndArray();
+                w.WriteStartArray("attempts");
+                foreach (var a in d.Attempts)
+                {
+                    w.WriteStartObject();
+                    w.WriteNumber("attemptNumber", a.Number);
+                    w.WriteString("at", JsonOut.Iso(a.At.ToUnixTimeMilliseconds()));
+                    if (a.Status is { } status)
+                    {
+                        w.WriteNumber("status", status);
+                    }
+                    else
+                    {
+                        w.WriteNull("status");
+                    }
+
+                    w.WriteString("error", a.Error);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+    }
+
+    /// <summary>Sets the webhook target: <c>{"url": "...", "secret": "...", "style": "mixed|generic"}</c>; a null url stops deliveries.</summary>
+    public Reply SetWebhooks(JsonElement? body)
+    {
+        var b = Body(body);
+        var url = JsonIn.String(b, "url") is { } u ? EmulatorOptions.ParseWebhookUrl(u) : null;
+        control.ConfigureWebhooks(url, JsonIn.String(b, "secret"), JsonIn.String(b, "style") ?? "mixed");
+        return Ok();
+    }
+
+    /// <summary>Merges records as HubSpot's UI does: <c>{"objectType": "deals", "primaryObjectId": "1", "objectIdToMerge": "2"}</c>.</summary>
+    public Reply Merge(JsonElement? body)
+    {
+        var b = Body(body);
+        control.Merge(
+            JsonIn.String(b, "objectType", required: true)!,
+            JsonIn.String(b, "primaryObjectId", required: true)!,
+            JsonIn.String(b, "objectIdToMerge", required: true)!);
+        return Ok();
+    }
+
     private Reply ClockReply() => Reply.Json(200, w =>
     {
         w.WriteStartObject();

@@ -131,6 +131,9 @@ internal static class Routes
         Control("POST", "bulk-update", ctl.BulkUpdate);
         Control("POST", "properties/restore", ctl.RestoreProperty);
         Control("POST", "records/restore", ctl.RestoreRecord);
+        Control("GET", "webhooks", ctl.GetWebhooks);
+        Control("POST", "webhooks", ctl.SetWebhooks);
+        Control("POST", "records/merge", ctl.Merge);
     }
 
     /// <summary>Daily usage: the same shape in both families; the dated one adds <c>fetchStatus</c> and <c>resetsAt</c>.</summary>

@@ -41,6 +41,7 @@ internal sealed partial class CrmStore
         foreach (var (r, values) in prepared)
         {
             BeforeIndexedChange(r, now);
+            EmitPropertyChanges(t, r, values, at, "CRM");
             foreach (var pv in values)
             {
                 if (pv.Property.HasUniqueValue)

@@ -75,7 +75,9 @@ internal sealed partial class CrmStore
     private void SetBoth(long fromId, int fromKey, long toId, int toKey, IEnumerable<int> forward)
     {
         var f = forward.ToList();
+        var existed = Associations.Find(fromId, toKey, toId) is { TypeIds.Length: > 0 };
         Associations.SetTypes(fromId, toKey, toId, f);
+        EmitLinkChange(fromId, fromKey, toId, toKey, existed, f);
         Associations.SetTypes(toId, fromKey, fromId, f.Select(i => AssocTypes[i].InverseTypeId));
     }
 

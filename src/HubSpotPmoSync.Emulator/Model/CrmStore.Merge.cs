@@ -21,7 +21,7 @@ internal sealed partial class CrmStore
     /// </summary>
     public int Merge(ObjectTypeDef t, CrmRecord primary, CrmRecord merged, long now)
     {
-        ArchiveRecord(t, merged, now);
+        ArchiveRecord(t, merged, now, notify: false);
         merged.MergedInto = primary.Id;
         BeforeIndexedChange(primary, now);
         var moved = 0;
@@ -59,8 +59,23 @@ internal sealed partial class CrmStore
             Link(t, primary.Id, other, entry.ToId, [.. types.Where(d => !(d.IsPrimary && survivorHasPrimary))], replace: false);
         }
 
+        Emit(new StoreChange(StoreChangeKind.Merge, t, primary.Id, now, "CRM") { MergedIds = [merged.Id], PropertiesMoved = moved });
         return moved;
     }
+
+    /// <summary>Merges <paramref name="mergedId"/> into <paramref name="primaryId"/> (both live records of the type), as a person does in HubSpot's UI.</summary>
+    public void MergeRecords(string objectType, string primaryId, string mergedId) => Write(() =>
+    {
+        var t = ResolveType(objectType);
+        var primary = FindRecord(t, primaryId, null, archived: false) ?? throw ApiException.NotFound($"{t.Singular} {primaryId} does not exist");
+        var merged = FindRecord(t, mergedId, null, archived: false) ?? throw ApiException.NotFound($"{t.Singular} {mergedId} does not exist");
+        if (primary == merged)
+        {
+            throw ApiException.Validation("A record cannot be merged into itself.");
+        }
+
+        return Merge(t, primary, merged, NextWriteMs());
+    });
 
     /// <summary>
     /// Takes an archived record out of the recycle bin, as a person does in HubSpot's UI (the public API has no call for
@@ -98,6 +113,7 @@ internal sealed partial class CrmStore
         }
 
         AfterIndexedChange(r, now);
+        Emit(new StoreChange(StoreChangeKind.Restore, t, r.Id, now, "CRM"));
         return 0;
     });
 

@@ -402,6 +402,7 @@ internal sealed partial class CrmStore
         t.Append(r);
         t.LiveCount++;
         IndexNew(r, now);
+        Emit(new StoreChange(StoreChangeKind.Creation, t, r.Id, now, "API"));
         return r;
     }
 
@@ -414,6 +415,7 @@ internal sealed partial class CrmStore
         }
 
         BeforeIndexedChange(r, now);
+        EmitPropertyChanges(t, r, prepared, now, "API");
         foreach (var pv in prepared)
         {
             var old = r.Get(pv.Property.Slot);
@@ -440,7 +442,9 @@ internal sealed partial class CrmStore
     }
 
     /// <summary>Moves a record to the recycle bin. Its modification date does not change (as in HubSpot).</summary>
-    public void ArchiveRecord(ObjectTypeDef t, CrmRecord r, long now)
+    public void ArchiveRecord(ObjectTypeDef t, CrmRecord r, long now) => ArchiveRecord(t, r, now, notify: true);
+
+    private void ArchiveRecord(ObjectTypeDef t, CrmRecord r, long now, bool notify)
     {
         if (r.Archived)
         {
@@ -462,6 +466,10 @@ internal sealed partial class CrmStore
         }
 
         AfterIndexedChange(r, now);
+        if (notify)
+        {
+            Emit(new StoreChange(StoreChangeKind.Deletion, t, r.Id, now, "API"));
+        }
     }
 
     /// <summary>Finds a record by id, or by a unique property with <paramref name="idProperty"/>.</summary>

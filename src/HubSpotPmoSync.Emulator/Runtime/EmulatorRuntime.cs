@@ -29,7 +29,13 @@ internal sealed class EmulatorRuntime
         Latency = new LatencyModel(clock.Inner, options.Latency ?? LatencySpec.None, options.LatencySeed);
         SendRetryAfter = options.SendRetryAfter;
         Scopes = options.Scopes is null ? null : ScopeCheck.Of(options.Scopes);
+        Webhooks = new WebhookDispatcher(clock, options.PortalId);
+        Webhooks.Configure(options.WebhookUrl, options.WebhookSecret, options.WebhookStyle);
+        Store.Changed = Webhooks.OnChange;
     }
+
+    /// <summary>The webhook deliveries (<c>--webhook-url</c>, <c>--webhook-secret</c>).</summary>
+    public WebhookDispatcher Webhooks { get; }
 
     public EmulatorOptions Options { get; }
 

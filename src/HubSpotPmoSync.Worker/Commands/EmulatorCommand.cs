@@ -42,9 +42,15 @@ internal static class EmulatorCommand
                 + "a call outside them answers 403 MISSING_SCOPES. Default: every scope.",
         };
 
+        var webhookUrl = new Option<string?>("--webhook-url")
+        {
+            Description = "Deliver every record and association change to this URL as HubSpot's webhooks do (batches of up to 100, v3 and v1 signatures, retries), e.g. http://127.0.0.1:8080/webhooks/hubspot.",
+        };
+        var webhookSecret = new Option<string?>("--webhook-secret") { Description = "The app client secret that signs the webhook deliveries (with --webhook-url)." };
+
         var command = new Command("emulator", "Run the HubSpot CRM emulator standalone on 127.0.0.1.")
         {
-            port, token, seed, tier, timeScale, faults, faultSeed, indexLag, noRetryAfter, scopes, latency, latencySeed,
+            port, token, seed, tier, timeScale, faults, faultSeed, indexLag, noRetryAfter, scopes, latency, latencySeed, webhookUrl, webhookSecret,
         };
 
         command.SetAction((parse, cancellationToken) => CommandLine.Guard(env, async () =>
@@ -67,7 +73,10 @@ internal static class EmulatorCommand
                     Scopes = parse.GetValue(scopes) is { } granted ? EmulatorOptions.ParseScopes(granted) : null,
                     Latency = EmulatorOptions.ParseLatency(parse.GetValue(latency)),
                     LatencySeed = parse.GetValue(latencySeed),
+                    WebhookUrl = parse.GetValue(webhookUrl) is { } url ? EmulatorOptions.ParseWebhookUrl(url) : null,
+                    WebhookSecret = parse.GetValue(webhookSecret),
                 };
+                options.Validate();
             }
             catch (Exception e) when (e is ArgumentException or FormatException)
             {

@@ -28,15 +28,17 @@ internal static class RunCommand
 
     /// <summary>
     /// The worker's host (tests build it too): the composition root, the Quartz schedule, and the HTTP host on
-    /// <c>Http:Urls</c> with its endpoint groups (the portfolio page; /healthz, /readyz and /metrics).
+    /// <c>Http:Urls</c> with its endpoint groups (the portfolio page; /healthz, /readyz and /metrics; the HubSpot webhooks
+    /// and their inbox processor).
     /// </summary>
     internal static IHost BuildHost(CommandEnvironment env)
     {
-        var builder = WorkerHost.CreateWebBuilder(env).AddHttpHost().AddOperations();
+        var builder = WorkerHost.CreateWebBuilder(env).AddHttpHost().AddOperations().AddHubSpotWebhooks();
         var app = builder.Build();
         app.UseHttpHost();
         app.MapPortfolioPage();
         app.MapOperations();
+        app.MapHubSpotWebhooks();
         return app;
     }
 

@@ -54,6 +54,7 @@ internal static class ConfigurationCheck
         (TimeEntryImportOptions.SectionName, typeof(TimeEntryImportOptions)),
         (MilestoneImportOptions.SectionName, typeof(MilestoneImportOptions)),
         (Http.HttpHostOptions.SectionName, typeof(Http.HttpHostOptions)),
+        (Webhooks.WebhookOptions.SectionName, typeof(Webhooks.WebhookOptions)),
     ];
 
     /// <summary>The result: type errors (exit 2) and warnings about unknown keys.</summary>
