@@ -67,7 +67,7 @@ public sealed class OutboxFlusherConcurrencyTests
     }
 
     [Fact]
-    public async Task FlushAsync_QuotaUsedUpInOneBatch_TheBatchInFlightBesideItCommits_NoFurtherBatchIsSent()
+    public async Task FlushAsync_QuotaUsedUpInOneBatch_TheBatchInFlightBesideItCommits_TheRestStaysPending()
     {
         var kit = new WriteBackTestKit();
         var ids = Enumerable.Range(1, 250).Select(i => kit.SeedProject("P" + i)).ToList();
@@ -80,13 +80,16 @@ public sealed class OutboxFlusherConcurrencyTests
 
         await Assert.ThrowsAsync<CrmQuotaExceededException>(() => flusher.FlushAsync(None).WaitAsync(Guard));
 
-        Assert.Equal(2, writer.Calls);
+        // The third batch is sent only if the second freed its slot before the first's failure was seen (a race by
+        // nature); after the failure is seen, none is. Whatever was not written stays pending, no attempt counted.
+        Assert.InRange(writer.Calls, 2, 3);
         var pending = await kit.Store.GetPendingAsync(None);
-        Assert.Equal(150, pending.Count);
+        Assert.Equal(writer.Calls == 2 ? 150 : 100, pending.Count);
         Assert.All(pending, p => Assert.Equal(0, p.Attempts));
         var written = ids.Count(id => kit.Portal.Get(CrmObjectTypes.Projects, id).Get("health_status") == "amber");
-        Assert.Equal(100, written);
-        Assert.Equal(100, kit.Store.Audit.Count(a => a.Decision == AuditDecisions.Pushed));
+        Assert.Equal(250 - pending.Count, written);
+        Assert.Equal(written, kit.Store.Audit.Count(a => a.Decision == AuditDecisions.Pushed));
+        Assert.Empty(await kit.Store.ListDeadLettersAsync(None));
     }
 
     [Fact]

@@ -24,11 +24,13 @@ public sealed class CountingProxy : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly HttpClient _upstream;
     private readonly ConcurrentQueue<ProxiedRequest> _requests = new();
+    private readonly Func<ProxiedRequest, TimeSpan>? _delay;
 
-    private CountingProxy(WebApplication app, HttpClient upstream)
+    private CountingProxy(WebApplication app, HttpClient upstream, Func<ProxiedRequest, TimeSpan>? delay)
     {
         _app = app;
         _upstream = upstream;
+        _delay = delay;
     }
 
     /// <summary>Where clients send their requests (http://127.0.0.1:PORT/).</summary>
@@ -37,7 +39,12 @@ public sealed class CountingProxy : IAsyncDisposable
     /// <summary>Every request forwarded so far, in arrival order.</summary>
     public IReadOnlyList<ProxiedRequest> Requests => [.. _requests];
 
-    public static async Task<CountingProxy> StartAsync(Uri upstream)
+    /// <param name="upstream">Where requests are forwarded.</param>
+    /// <param name="delay">
+    /// When given, each request is held this long before it is forwarded (a network's round trip in front of the
+    /// emulator); requests are held side by side, a slow one never blocks another.
+    /// </param>
+    public static async Task<CountingProxy> StartAsync(Uri upstream, Func<ProxiedRequest, TimeSpan>? delay = null)
     {
         ArgumentNullException.ThrowIfNull(upstream);
         var builder = WebApplication.CreateSlimBuilder();
@@ -49,7 +56,7 @@ public sealed class CountingProxy : IAsyncDisposable
             BaseAddress = upstream,
             Timeout = Timeout.InfiniteTimeSpan,
         };
-        var proxy = new CountingProxy(app, client);
+        var proxy = new CountingProxy(app, client, delay);
         app.Run(proxy.ForwardAsync);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
@@ -70,7 +77,12 @@ public sealed class CountingProxy : IAsyncDisposable
     private async Task ForwardAsync(HttpContext context)
     {
         var incoming = context.Request;
-        _requests.Enqueue(new ProxiedRequest(incoming.Method, incoming.Path.Value ?? "/", incoming.QueryString.Value ?? string.Empty));
+        var request = new ProxiedRequest(incoming.Method, incoming.Path.Value ?? "/", incoming.QueryString.Value ?? string.Empty);
+        _requests.Enqueue(request);
+        if (_delay?.Invoke(request) is { } delay && delay > TimeSpan.Zero)
+        {
+            await Task.Delay(delay, context.RequestAborted);
+        }
 
         using var outgoing = new HttpRequestMessage(new HttpMethod(incoming.Method), (incoming.Path.Value ?? "/").TrimStart('/') + incoming.QueryString.Value);
         if (incoming.ContentLength is > 0 || incoming.Headers.TransferEncoding.Count > 0)
