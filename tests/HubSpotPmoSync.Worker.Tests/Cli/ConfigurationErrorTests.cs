@@ -52,6 +52,8 @@ public sealed class ConfigurationErrorTests : IDisposable
     [InlineData("HubSpot:DailyQuotaShare", "half", "a number from 0 to 1")]
     [InlineData("HubSpot:MaxConcurrency", "many", "a whole number from 1 to 256")]
     [InlineData("Sync:SweepArchivedEveryRun", "yes please", "true or false")]
+    [InlineData("Sync:CompletenessBudget", "lots", "a whole number")]
+    [InlineData("Sync:CompletenessWindow", "an hour", "a duration as hh:mm:ss")]
     public async Task TypeError_Exits2NamingTheKeyTheValueAndWhatItAccepts(string key, string value, string accepted)
     {
         var (code, output, error) = await InProcess.RunAsync(Overrides((key, value)), "sync", "--dry-run");
@@ -73,6 +75,30 @@ public sealed class ConfigurationErrorTests : IDisposable
         Assert.Contains("Schedule:IncrementalEvery: 'abc'", error, StringComparison.Ordinal);
         Assert.Contains("HubSpot:Tier: 'gold'", error, StringComparison.Ordinal);
         Assert.Contains("HubSpot:DailyQuotaShare: 'half'", error, StringComparison.Ordinal);
+    }
+
+    /// <summary>Issue 16: the completeness check replaced the archived sweep on every run; the old key still binds, with a warning.</summary>
+    [Fact]
+    public async Task SweepArchivedEveryRun_IsRetired_WarnsNamingWhatReplacedIt()
+    {
+        CreateEmptyDatabase();
+
+        var (code, output, error) = await InProcess.RunAsync(Overrides(("Sync:SweepArchivedEveryRun", "true")), "health");
+
+        Assert.True(code == ExitCodes.Success, $"exit {code}\n{output}\n{error}");
+        Assert.Contains("warning: Sync:SweepArchivedEveryRun ('true') is retired", error, StringComparison.Ordinal);
+        Assert.Contains("Sync:CompletenessBudget, Sync:CompletenessWindow", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CompletenessOptionsOutOfRange_Exit2NamingBothKeys()
+    {
+        var (code, output, error) = await InProcess.RunAsync(Overrides(("Sync:CompletenessBudget", "-1"), ("Sync:CompletenessWindow", "00:00:05")), "sync", "--dry-run");
+
+        Assert.True(code == ExitCodes.BadInput, $"exit {code}\n{output}\n{error}");
+        Assert.Contains("Sync:CompletenessBudget must not be negative", error, StringComparison.Ordinal);
+        Assert.Contains("Sync:CompletenessWindow must be at least 00:01:00", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(DatabasePath));
     }
 
     [Fact]
