@@ -498,6 +498,34 @@ internal sealed partial class PostgresDeliveryStore(PostgresDatabase database) :
             return;
         }
 
+        var owners = page.Links.Select(r => (r.From, r.FromId, r.To)).ToList();
+        var rows = page.Links.SelectMany(r => r.Links.Select(l => (From: r.From.Plural(), r.FromId, To: r.To.Plural(), l.ToId, Kinds: PgValues.Kinds(l.Kinds)))).ToList();
+        if (owners.Distinct().Count() == owners.Count && rows.Select(r => (r.From, r.FromId, r.To, r.ToId)).Distinct().Count() == rows.Count)
+        {
+            // Each owner once: its old links go in one statement and the new ones in another (arrays bound once).
+            await using var replace = new NpgsqlBatch(connection, tx);
+            var delete = new NpgsqlBatchCommand("""
+                DELETE FROM crm_associations a USING unnest($1::text[], $2::text[], $3::text[]) AS d(from_type, from_id, to_type)
+                WHERE a.from_type = d.from_type AND a.from_id = d.from_id AND a.to_type = d.to_type;
+                """);
+            Add(delete, owners.Select(o => o.From.Plural()).ToArray(), owners.Select(o => o.FromId).ToArray(), owners.Select(o => o.To.Plural()).ToArray());
+            replace.BatchCommands.Add(delete);
+            if (rows.Count > 0)
+            {
+                var insert = new NpgsqlBatchCommand("""
+                    INSERT INTO crm_associations (from_type, from_id, to_type, to_id, kinds)
+                    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
+                    ON CONFLICT (from_type, from_id, to_type, to_id) DO UPDATE SET kinds = excluded.kinds;
+                    """);
+                Add(insert, rows.Select(r => r.From).ToArray(), rows.Select(r => r.FromId).ToArray(), rows.Select(r => r.To).ToArray(),
+                    rows.Select(r => r.ToId).ToArray(), rows.Select(r => r.Kinds).ToArray());
+                replace.BatchCommands.Add(insert);
+            }
+
+            await replace.ExecuteNonQueryAsync(cancellationToken);
+            return;
+        }
+
         await using var batch = new NpgsqlBatch(connection, tx);
         foreach (var replacement in page.Links)
         {

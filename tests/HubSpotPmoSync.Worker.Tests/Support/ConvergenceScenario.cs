@@ -45,7 +45,7 @@ internal sealed class ConvergenceScenario : IAsyncDisposable
     private readonly Dictionary<string, string?> _overrides;
     private Task _comparing = Task.CompletedTask;
 
-    private ConvergenceScenario(EmulatorFixture emulator, string? faults, ITestOutputHelper log, string? apiVersion)
+    private ConvergenceScenario(EmulatorFixture emulator, string? faults, ITestOutputHelper log, string? apiVersion, IReadOnlyDictionary<string, string?>? storage)
     {
         _emulator = emulator;
         _faults = faults;
@@ -58,6 +58,11 @@ internal sealed class ConvergenceScenario : IAsyncDisposable
         if (apiVersion is not null)
         {
             _overrides["HubSpot:ApiVersion"] = apiVersion;
+        }
+
+        foreach (var (key, value) in storage ?? new Dictionary<string, string?>())
+        {
+            _overrides[key] = value;
         }
 
         // Under injected faults: a 50 ms first back-off for 5xx and dropped connections (HubSpot's default is 1 s);
@@ -74,10 +79,12 @@ internal sealed class ConvergenceScenario : IAsyncDisposable
     /// which the store differs from HubSpot.
     /// </summary>
     /// <param name="apiVersion"><c>HubSpot:ApiVersion</c> of every command (null: the default).</param>
-    public static async Task<ConvergenceOutcome> RunAsync(ITestOutputHelper log, string? faults, int rounds, int churnSeed, string? apiVersion = null)
+    /// <param name="storage">Storage settings of every command (null: the SQLite file in the scenario's folder).</param>
+    public static async Task<ConvergenceOutcome> RunAsync(
+        ITestOutputHelper log, string? faults, int rounds, int churnSeed, string? apiVersion = null, IReadOnlyDictionary<string, string?>? storage = null)
     {
         var emulator = await EmulatorFixture.StartAsync(o => o.Seed = "scale:20000");
-        await using var scenario = new ConvergenceScenario(emulator, faults, log, apiVersion);
+        await using var scenario = new ConvergenceScenario(emulator, faults, log, apiVersion, storage);
         return await scenario.RunAsync(rounds, churnSeed);
     }
 
