@@ -1,4 +1,5 @@
 using System.Globalization;
+using HubSpotPmoSync.Core.Storage;
 
 namespace HubSpotPmoSync.Storage;
 
@@ -143,46 +144,4 @@ public sealed class CycleLock : IDisposable
 
     /// <summary>Releases the lock. The file stays: deleting it could let two processes lock two different files.</summary>
     public void Dispose() => _file.Dispose();
-}
-
-/// <summary>What <see cref="CycleLock.Probe"/> saw.</summary>
-/// <param name="Held">A cycle holds the lock now.</param>
-/// <param name="LastHolder">When free: the last holder's line (process id, what it ran, since when), if any.</param>
-public sealed record CycleLockState(bool Held, string? LastHolder);
-
-/// <summary>Another cycle holds the database's <see cref="CycleLock"/>: this one did nothing.</summary>
-public sealed class CycleLockedException : Exception
-{
-    public CycleLockedException(string databasePath, string lockPath, Exception? inner = null)
-        : base($"another cycle is running on the database '{databasePath}' (it holds '{lockPath}', which names its process); "
-            + "one cycle at a time per database, so this one did nothing. Try again when it has finished.", inner)
-    {
-        DatabasePath = databasePath;
-        LockPath = lockPath;
-    }
-
-    public CycleLockedException()
-        : this(string.Empty, string.Empty)
-    {
-    }
-
-    public CycleLockedException(string message)
-        : base(message)
-    {
-        DatabasePath = string.Empty;
-        LockPath = string.Empty;
-    }
-
-    public CycleLockedException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-        DatabasePath = string.Empty;
-        LockPath = string.Empty;
-    }
-
-    /// <summary>The database another cycle is running on.</summary>
-    public string DatabasePath { get; }
-
-    /// <summary>Its lock file.</summary>
-    public string LockPath { get; }
 }

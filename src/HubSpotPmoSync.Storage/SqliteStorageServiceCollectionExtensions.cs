@@ -1,3 +1,4 @@
+using HubSpotPmoSync.Core.Storage;
 using HubSpotPmoSync.Core.Sync;
 using HubSpotPmoSync.Core.Sync.Completeness;
 using HubSpotPmoSync.Storage;
@@ -12,22 +13,42 @@ public static class SqliteStorageServiceCollectionExtensions
 {
     /// <summary>
     /// Binds <see cref="StorageOptions"/> (section <c>Storage</c>, validated on start) and registers the
-    /// <see cref="SqliteDatabase"/> and the <see cref="SqliteDeliveryStore"/> as <see cref="IDeliveryStore"/> and <see cref="ICompletenessStore"/> (singletons).
+    /// <see cref="SqliteDatabase"/>, the <see cref="SqliteDeliveryStore"/> as <see cref="IDeliveryStore"/> and
+    /// <see cref="ICompletenessStore"/>, the <see cref="SqliteCycleLock"/> as <see cref="ICycleLock"/> and the
+    /// <see cref="SqliteStorageView"/> as <see cref="IStorageView"/> (singletons).
     /// </summary>
     public static IServiceCollection AddSqliteStorage(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
 
-        services.AddOptions<StorageOptions>()
-            .Bind(configuration.GetSection(StorageOptions.SectionName))
-            .Validate(o => !string.IsNullOrWhiteSpace(o.DatabasePath), "Storage:DatabasePath must name a file.")
-            .Validate(o => o.BusyTimeout > TimeSpan.Zero, "Storage:BusyTimeout must be positive.")
-            .ValidateOnStart();
+        AddStorageOptions(services, configuration);
         services.TryAddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.TryAddSingleton(sp => new SqliteDeliveryStore(sp.GetRequiredService<SqliteDatabase>()));
         services.TryAddSingleton<IDeliveryStore>(sp => sp.GetRequiredService<SqliteDeliveryStore>());
         services.TryAddSingleton<ICompletenessStore>(sp => sp.GetRequiredService<SqliteDeliveryStore>());
+        services.TryAddSingleton<ICycleLock>(sp => new SqliteCycleLock(sp.GetRequiredService<SqliteDatabase>()));
+        services.TryAddSingleton<IStorageView>(sp => new SqliteStorageView(sp.GetRequiredService<SqliteDatabase>()));
         return services;
+    }
+
+    /// <summary>Binds <see cref="StorageOptions"/> (section <c>Storage</c>) with every problem listed at start, whichever provider it names.</summary>
+    public static OptionsBuilder<StorageOptions> AddStorageOptions(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
+        return services.AddOptions<StorageOptions>()
+            .Bind(configuration.GetSection(StorageOptions.SectionName))
+            .ValidateOnStart();
+    }
+
+    private sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, StorageOptions options)
+        {
+            var problems = options.Validate();
+            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+        }
     }
 }

@@ -1,3 +1,4 @@
+using HubSpotPmoSync.Core.Storage;
 using System.Diagnostics;
 
 namespace HubSpotPmoSync.Storage.Tests;

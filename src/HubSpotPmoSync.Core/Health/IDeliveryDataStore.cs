@@ -47,7 +47,7 @@ public enum ImportUndoOutcome
     Superseded,
 }
 
-/// <summary>What <see cref="IDeliveryDataStore.UndoImportBatch"/> did.</summary>
+/// <summary>What <see cref="IDeliveryDataStore.UndoImportBatchAsync"/> did.</summary>
 /// <param name="Removed">Rows the batch added, now removed.</param>
 /// <param name="Restored">Rows the batch replaced, now back to their earlier values.</param>
 /// <param name="LaterBatches">For <see cref="ImportUndoOutcome.Superseded"/>: the batches that changed this batch's rows since.</param>
@@ -73,32 +73,32 @@ public interface IDeliveryDataStore
     /// another identity (an earlier <c>Import:TimeEntries:Key</c>, or none before migration 0010) are re-keyed
     /// under <paramref name="identity"/> first, in the same transaction.
     /// </summary>
-    DeliveryDataWriteResult UpsertTimeEntries(IReadOnlyList<KeyedTimeEntry> entries, TimeEntryIdentity identity, ImportBatch batch);
+    Task<DeliveryDataWriteResult> UpsertTimeEntriesAsync(IReadOnlyList<KeyedTimeEntry> entries, TimeEntryIdentity identity, ImportBatch batch, CancellationToken cancellationToken);
 
     /// <summary>Adds cost entries; an entry identical to one stored (same row key) is skipped.</summary>
-    DeliveryDataWriteResult AddCostEntries(IReadOnlyList<(string RowKey, CostEntry Entry)> entries, ImportBatch batch);
+    Task<DeliveryDataWriteResult> AddCostEntriesAsync(IReadOnlyList<(string RowKey, CostEntry Entry)> entries, ImportBatch batch, CancellationToken cancellationToken);
 
     /// <summary>Inserts or updates milestones keyed by (project code, name); identical ones are skipped; replaced values are kept for undo.</summary>
-    DeliveryDataWriteResult UpsertMilestones(IReadOnlyList<Milestone> milestones, ImportBatch batch);
+    Task<DeliveryDataWriteResult> UpsertMilestonesAsync(IReadOnlyList<Milestone> milestones, ImportBatch batch, CancellationToken cancellationToken);
 
     /// <summary>Loads the delivery data; with <paramref name="upTo"/> only entries dated on or before it.</summary>
-    DeliveryData Load(DateOnly? upTo = null);
+    Task<DeliveryData> LoadAsync(DateOnly? upTo, CancellationToken cancellationToken);
 
     /// <summary>Stores the snapshots of one scoring run.</summary>
-    void SaveHealthSnapshots(IReadOnlyList<HealthSnapshot> snapshots);
+    Task SaveHealthSnapshotsAsync(IReadOnlyList<HealthSnapshot> snapshots, CancellationToken cancellationToken);
 
     /// <summary>The latest <paramref name="perProject"/> snapshots of each project with an as-of moment before <paramref name="before"/>.</summary>
-    IReadOnlyList<HealthSnapshot> LoadHealthSnapshots(DateTimeOffset before, int perProject);
+    Task<IReadOnlyList<HealthSnapshot>> LoadHealthSnapshotsAsync(DateTimeOffset before, int perProject, CancellationToken cancellationToken);
 
     /// <summary>The import batches recorded, oldest first.</summary>
-    IReadOnlyList<ImportBatch> LoadImportBatches();
+    Task<IReadOnlyList<ImportBatch>> LoadImportBatchesAsync(CancellationToken cancellationToken);
 
     /// <summary>The import batches with their ids and counts, oldest first.</summary>
-    IReadOnlyList<ImportBatchInfo> ListImportBatches();
+    Task<IReadOnlyList<ImportBatchInfo>> ListImportBatchesAsync(CancellationToken cancellationToken);
 
     /// <summary>
     /// Undoes one import batch in one transaction: removes the rows it added and restores the rows it replaced. Refused
     /// (nothing changed) when a later batch changed any of those rows since, or when the batch is unknown or undone.
     /// </summary>
-    ImportUndoResult UndoImportBatch(long batchId, DateTimeOffset undoneAt);
+    Task<ImportUndoResult> UndoImportBatchAsync(long batchId, DateTimeOffset undoneAt, CancellationToken cancellationToken);
 }

@@ -15,7 +15,13 @@ public sealed partial class SqliteDeliveryDataStore(SqliteDatabase database) : I
     private const string InstantFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
     private static readonly string[] SnapshotParameters = ["$id", "$code", "$run", "$asOf", "$score", "$rag", "$trend", "$cpi", "$spi", "$eac", "$currency", "$reason"];
 
-    public DeliveryDataWriteResult UpsertTimeEntries(IReadOnlyList<KeyedTimeEntry> entries, TimeEntryIdentity identity, ImportBatch batch)
+    public Task<DeliveryDataWriteResult> UpsertTimeEntriesAsync(IReadOnlyList<KeyedTimeEntry> entries, TimeEntryIdentity identity, ImportBatch batch, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(UpsertTimeEntries(entries, identity, batch));
+    }
+
+    private DeliveryDataWriteResult UpsertTimeEntries(IReadOnlyList<KeyedTimeEntry> entries, TimeEntryIdentity identity, ImportBatch batch)
     {
         ArgumentNullException.ThrowIfNull(entries);
         ArgumentNullException.ThrowIfNull(identity);
@@ -104,7 +110,13 @@ public sealed partial class SqliteDeliveryDataStore(SqliteDatabase database) : I
         });
     }
 
-    public DeliveryDataWriteResult AddCostEntries(IReadOnlyList<(string RowKey, CostEntry Entry)> entries, ImportBatch batch)
+    public Task<DeliveryDataWriteResult> AddCostEntriesAsync(IReadOnlyList<(string RowKey, CostEntry Entry)> entries, ImportBatch batch, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(AddCostEntries(entries, batch));
+    }
+
+    private DeliveryDataWriteResult AddCostEntries(IReadOnlyList<(string RowKey, CostEntry Entry)> entries, ImportBatch batch)
     {
         ArgumentNullException.ThrowIfNull(entries);
         ArgumentNullException.ThrowIfNull(batch);
@@ -138,7 +150,13 @@ public sealed partial class SqliteDeliveryDataStore(SqliteDatabase database) : I
         });
     }
 
-    public DeliveryDataWriteResult UpsertMilestones(IReadOnlyList<Milestone> milestones, ImportBatch batch)
+    public Task<DeliveryDataWriteResult> UpsertMilestonesAsync(IReadOnlyList<Milestone> milestones, ImportBatch batch, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(UpsertMilestones(milestones, batch));
+    }
+
+    private DeliveryDataWriteResult UpsertMilestones(IReadOnlyList<Milestone> milestones, ImportBatch batch)
     {
         ArgumentNullException.ThrowIfNull(milestones);
         ArgumentNullException.ThrowIfNull(batch);
@@ -212,7 +230,13 @@ public sealed partial class SqliteDeliveryDataStore(SqliteDatabase database) : I
         });
     }
 
-    public Core.Health.DeliveryData Load(DateOnly? upTo = null)
+    public Task<Core.Health.DeliveryData> LoadAsync(DateOnly? upTo, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(Load(upTo));
+    }
+
+    private Core.Health.DeliveryData Load(DateOnly? upTo)
     {
         using var connection = database.Open();
         var limit = upTo?.ToString(DateFormat, CultureInfo.InvariantCulture);
@@ -254,7 +278,14 @@ public sealed partial class SqliteDeliveryDataStore(SqliteDatabase database) : I
         return new Core.Health.DeliveryData(time, costs, milestones);
     }
 
-    public void SaveHealthSnapshots(IReadOnlyList<HealthSnapshot> snapshots)
+    public Task SaveHealthSnapshotsAsync(IReadOnlyList<HealthSnapshot> snapshots, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        SaveHealthSnapshots(snapshots);
+        return Task.CompletedTask;
+    }
+
+    private void SaveHealthSnapshots(IReadOnlyList<HealthSnapshot> snapshots)
     {
         ArgumentNullException.ThrowIfNull(snapshots);
         using var connection = database.Open();
@@ -291,7 +322,13 @@ public sealed partial class SqliteDeliveryDataStore(SqliteDatabase database) : I
         tx.Commit();
     }
 
-    public IReadOnlyList<HealthSnapshot> LoadHealthSnapshots(DateTimeOffset before, int perProject)
+    public Task<IReadOnlyList<HealthSnapshot>> LoadHealthSnapshotsAsync(DateTimeOffset before, int perProject, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult<IReadOnlyList<HealthSnapshot>>(LoadHealthSnapshots(before, perProject));
+    }
+
+    private List<HealthSnapshot> LoadHealthSnapshots(DateTimeOffset before, int perProject)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(perProject, 1);
         using var connection = database.Open();
@@ -335,7 +372,13 @@ public sealed partial class SqliteDeliveryDataStore(SqliteDatabase database) : I
         return list;
     }
 
-    public IReadOnlyList<ImportBatch> LoadImportBatches()
+    public Task<IReadOnlyList<ImportBatch>> LoadImportBatchesAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult<IReadOnlyList<ImportBatch>>(LoadImportBatches());
+    }
+
+    private List<ImportBatch> LoadImportBatches()
     {
         using var connection = database.Open();
         using var cmd = connection.CreateCommand();
@@ -350,7 +393,13 @@ public sealed partial class SqliteDeliveryDataStore(SqliteDatabase database) : I
         return list;
     }
 
-    public IReadOnlyList<ImportBatchInfo> ListImportBatches()
+    public Task<IReadOnlyList<ImportBatchInfo>> ListImportBatchesAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult<IReadOnlyList<ImportBatchInfo>>(ListImportBatches());
+    }
+
+    private List<ImportBatchInfo> ListImportBatches()
     {
         using var connection = database.Open();
         using var cmd = Command(connection, null, """
@@ -369,7 +418,13 @@ public sealed partial class SqliteDeliveryDataStore(SqliteDatabase database) : I
         return list;
     }
 
-    public ImportUndoResult UndoImportBatch(long batchId, DateTimeOffset undoneAt)
+    public Task<ImportUndoResult> UndoImportBatchAsync(long batchId, DateTimeOffset undoneAt, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(UndoImportBatch(batchId, undoneAt));
+    }
+
+    private ImportUndoResult UndoImportBatch(long batchId, DateTimeOffset undoneAt)
     {
         using var connection = database.Open();
         using var tx = connection.BeginTransaction();

@@ -17,9 +17,20 @@ public static class SqliteWriteBackServiceCollectionExtensions
     public static IServiceCollection AddSqliteWriteBack(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new SqliteWriteBackStore(sp.GetRequiredService<SqliteDatabase>()));
         services.TryAddSingleton<IWriteBackStore>(sp => sp.GetRequiredService<SqliteWriteBackStore>());
+        return services.AddWriteBackServices();
+    }
+
+    /// <summary>
+    /// Registers <see cref="TimeProvider.System"/> unless one is registered, and the write-back services
+    /// <see cref="OutboxFlusher"/>, <see cref="KickoffService"/> and <see cref="SchemaProvisioner"/> over whichever
+    /// <see cref="IWriteBackStore"/> a storage provider registered.
+    /// </summary>
+    public static IServiceCollection AddWriteBackServices(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(new OutboxFlushOptions());
         services.TryAddTransient<OutboxFlusher>();
         services.TryAddTransient<KickoffService>();

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using HubSpotPmoSync.Core.Crm;
+using HubSpotPmoSync.Core.Storage;
 using HubSpotPmoSync.Storage;
 using Microsoft.Extensions.Options;
 
@@ -122,6 +123,12 @@ internal static class CommandLine
         catch (StorageAccessException e)
         {
             // Storage:DatabasePath names a file or folder this user may not write: the configuration, so exit 2.
+            await env.Error.WriteLineAsync($"error: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+        catch (StorageConfigurationException e)
+        {
+            // Storage:ConnectionString names a server that cannot be reached, a login refused, a database missing: exit 2.
             await env.Error.WriteLineAsync($"error: {e.Message}");
             return ExitCodes.BadInput;
         }

@@ -26,7 +26,7 @@ internal static class BudgetCommand
             var fmt = ObjectKindOption.ParseFormat(parse.GetValue(format), "csv", "json", "html");
             using var host = WorkerHost.CreateBuilder(env, sections: ReadOnlySections.Health).Build();
             var at = AsOfOption.Parse(parse.GetValue(asOf), host.Services.GetRequiredService<TimeProvider>());
-            ExistingDatabase.Require(host.Services);
+            await ExistingDatabase.RequireAsync(host.Services, cancellationToken);
             var text = await RenderAsync(host.Services, fmt, at, cancellationToken);
             if (parse.GetValue(output) is { } path)
             {
@@ -47,7 +47,7 @@ internal static class BudgetCommand
     {
         var rules = services.GetRequiredService<HealthRulesProvider>().Rules;
         var model = await services.GetRequiredService<IDeliveryStore>().LoadModelAsync(cancellationToken);
-        var (health, _) = DeliveryCycle.Score(services.GetRequiredService<IDeliveryDataStore>(), model, rules, asOf, saveSnapshots: false);
+        var (health, _) = await DeliveryCycle.ScoreAsync(services.GetRequiredService<IDeliveryDataStore>(), model, rules, asOf, saveSnapshots: false, cancellationToken);
         var report = BudgetReportBuilder.Build(model, health);
         return format switch
         {

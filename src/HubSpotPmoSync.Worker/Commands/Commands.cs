@@ -20,6 +20,7 @@ internal static class CommandsCatalog
         yield return MappingsCommand.Create(env);
         yield return ExportCommand.Create(env);
         yield return StatusCommand.Create(env);
+        yield return StorageCommand.Create(env);
         yield return EmulatorCommand.Create(env);
     }
 }

@@ -82,7 +82,7 @@ internal static class DemoCommand
         await output.WriteLineAsync($"sync: {first.Pull.Summary()}");
 
         var demoData = WorkerHost.ResolvePath("config/demo");
-        foreach (var (name, file, import) in new (string, string, Func<IServiceProvider, string, IReadOnlyCollection<string>, HubSpotPmoSync.Worker.Import.ImportResult>)[]
+        foreach (var (name, file, import) in new (string, string, Func<IServiceProvider, string, IReadOnlyCollection<string>, CancellationToken, Task<HubSpotPmoSync.Worker.Import.ImportResult>>)[]
         {
             ("time-entries", "time-entries.csv", ImportCommand.ImportTimeEntries),
             ("milestones", "milestones.csv", ImportCommand.ImportMilestones),

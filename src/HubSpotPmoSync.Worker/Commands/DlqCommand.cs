@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using HubSpotPmoSync.Core.WriteBack;
-using HubSpotPmoSync.Storage;
+using HubSpotPmoSync.Core.Storage;
 using HubSpotPmoSync.Worker.Cli;
 using HubSpotPmoSync.Worker.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,7 +17,7 @@ internal static class DlqCommand
         list.SetAction((_, cancellationToken) => CommandLine.Guard(env, async () =>
         {
             using var host = WorkerHost.CreateBuilder(env, sections: ReadOnlySections.Storage).Build();
-            ExistingDatabase.Require(host.Services);
+            await ExistingDatabase.RequireAsync(host.Services, cancellationToken);
             var letters = await host.Services.GetRequiredService<IWriteBackStore>().ListDeadLettersAsync(cancellationToken);
             await env.Output.WriteAsync(letters.Count == 0 ? "no dead letters.\n" : WriteBackText.DeadLetters(letters));
             return ExitCodes.Success;
@@ -34,8 +34,8 @@ internal static class DlqCommand
         {
             var which = parse.GetValue(id);
             using var host = WorkerHost.CreateBuilder(env, sections: ReadOnlySections.Storage).Build();
-            ExistingDatabase.Require(host.Services);
-            host.Services.GetRequiredService<SqliteDatabase>().EnsureWritable();
+            await ExistingDatabase.RequireAsync(host.Services, cancellationToken);
+            await host.Services.GetRequiredService<IStorageView>().EnsureWritableAsync(cancellationToken);
             var time = host.Services.GetRequiredService<TimeProvider>();
             var count = await host.Services.GetRequiredService<IWriteBackStore>().ReplayDeadLettersAsync(which, time.GetUtcNow(), cancellationToken);
             if (which is { } one && count == 0)

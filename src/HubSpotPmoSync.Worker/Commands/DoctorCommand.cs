@@ -72,7 +72,10 @@ internal static class DoctorCommand
             checks.Add(Clock(ping, localAtAnswer));
         }
 
-        checks.Add(DatabasePath(services.GetRequiredService<IOptions<StorageOptions>>().Value));
+        var storageOptions = services.GetRequiredService<IOptions<StorageOptions>>().Value;
+        checks.Add(storageOptions.IsPostgres
+            ? await PostgresDatabaseAsync(services.GetRequiredService<Core.Storage.IStorageView>(), cancellationToken)
+            : DatabasePath(storageOptions));
 
         Render(env, hubSpot, checks);
         await host.StopAsync(CancellationToken.None);
@@ -215,6 +218,22 @@ internal static class DoctorCommand
             : beyond > ClockWarnAt
                 ? new(Name, DoctorVerdict.Warn, text, "synchronise this machine's clock (NTP)")
                 : new(Name, DoctorVerdict.Pass, text, null);
+    }
+
+    /// <summary>Whether the PostgreSQL database <c>Storage:ConnectionString</c> names answers — checked without creating anything.</summary>
+    internal static async Task<DoctorCheck> PostgresDatabaseAsync(Core.Storage.IStorageView storage, CancellationToken cancellationToken)
+    {
+        const string Name = "database";
+        try
+        {
+            return await storage.ExistsAsync(cancellationToken)
+                ? new(Name, DoctorVerdict.Pass, $"{storage.Description} answers and holds the product's tables", null)
+                : new(Name, DoctorVerdict.Pass, $"{storage.Description} answers; the first sync creates the tables", null);
+        }
+        catch (Core.Storage.StorageConfigurationException e)
+        {
+            return new(Name, DoctorVerdict.Fail, e.Message, "check Storage:ConnectionString (host, port, database, user, password) and that the server runs");
+        }
     }
 
     /// <summary>Whether the worker can create or open <c>Storage:DatabasePath</c> for writing — checked without creating it.</summary>

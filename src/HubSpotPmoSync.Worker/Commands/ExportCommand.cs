@@ -33,7 +33,7 @@ internal static class ExportCommand
             var kind = associationsOnly ? null : ObjectKindOption.Parse(objectName);
 
             using var host = WorkerHost.CreateBuilder(env, sections: ReadOnlySections.Storage).Build();
-            ExistingDatabase.Require(host.Services);
+            await ExistingDatabase.RequireAsync(host.Services, cancellationToken);
             var store = host.Services.GetRequiredService<IDeliveryStore>();
             var export = await store.ExportAsync(kind is { } k ? [k] : null, cancellationToken);
             if (associationsOnly)

@@ -22,7 +22,7 @@ internal static class HealthCommand
             var fmt = ObjectKindOption.ParseFormat(parse.GetValue(format), "table", "json", "csv");
             using var host = WorkerHost.CreateBuilder(env, sections: ReadOnlySections.Health).Build();
             var at = AsOfOption.Parse(parse.GetValue(asOf), host.Services.GetRequiredService<TimeProvider>());
-            ExistingDatabase.Require(host.Services);
+            await ExistingDatabase.RequireAsync(host.Services, cancellationToken);
             var report = await BuildAsync(host.Services, at, cancellationToken);
             await env.Output.WriteAsync(fmt switch
             {
@@ -39,7 +39,7 @@ internal static class HealthCommand
     {
         var rules = services.GetRequiredService<HealthRulesProvider>().Rules;
         var model = await services.GetRequiredService<IDeliveryStore>().LoadModelAsync(cancellationToken);
-        var (health, rollup) = DeliveryCycle.Score(services.GetRequiredService<IDeliveryDataStore>(), model, rules, asOf, saveSnapshots: false);
+        var (health, rollup) = await DeliveryCycle.ScoreAsync(services.GetRequiredService<IDeliveryDataStore>(), model, rules, asOf, saveSnapshots: false, cancellationToken);
         return HealthReport.Build(model, health, rollup);
     }
 }

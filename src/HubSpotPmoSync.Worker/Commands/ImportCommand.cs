@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using HubSpotPmoSync.Core.Health;
+using HubSpotPmoSync.Core.Storage;
 using HubSpotPmoSync.Core.Sync;
 using HubSpotPmoSync.Storage;
 using HubSpotPmoSync.Worker.Cli;
@@ -30,7 +31,7 @@ internal static class ImportCommand
         };
     }
 
-    private static Command Sub(CommandEnvironment env, string name, string description, Func<IServiceProvider, string, IReadOnlyCollection<string>, ImportResult> import)
+    private static Command Sub(CommandEnvironment env, string name, string description, Func<IServiceProvider, string, IReadOnlyCollection<string>, CancellationToken, Task<ImportResult>> import)
     {
         var file = new Argument<string>("FILE") { Description = "The CSV file." };
         var command = new Command(name, description) { file };
@@ -38,8 +39,8 @@ internal static class ImportCommand
         {
             var path = parse.GetValue(file)!;
             using var host = WorkerHost.CreateBuilder(env).Build();
-            RequireDatabase(host.Services);
-            host.Services.GetRequiredService<SqliteDatabase>().EnsureWritable();
+            await RequireDatabaseAsync(host.Services, cancellationToken);
+            await host.Services.GetRequiredService<IStorageView>().EnsureWritableAsync(cancellationToken);
             var result = await RunAsync(host.Services, path, import, cancellationToken);
             foreach (var warning in result.Warnings)
             {
@@ -55,11 +56,11 @@ internal static class ImportCommand
     private static Command List(CommandEnvironment env)
     {
         var command = new Command("list", "List the import batches: id, kind, when, counts, file, and whether undone.");
-        command.SetAction((_, _) => CommandLine.Guard(env, async () =>
+        command.SetAction((_, cancellationToken) => CommandLine.Guard(env, async () =>
         {
             using var host = WorkerHost.CreateBuilder(env).Build();
-            RequireDatabase(host.Services);
-            var batches = host.Services.GetRequiredService<IDeliveryDataStore>().ListImportBatches();
+            await RequireDatabaseAsync(host.Services, cancellationToken);
+            var batches = await host.Services.GetRequiredService<IDeliveryDataStore>().ListImportBatchesAsync(cancellationToken);
             await env.Output.WriteAsync(batches.Count == 0 ? "no import batches.\n" : Batches(batches));
             return ExitCodes.Success;
         }));
@@ -70,7 +71,7 @@ internal static class ImportCommand
     {
         var batch = new Argument<string>("BATCH") { Description = "The batch to undo (its id, as printed by the import and by 'import list')." };
         var command = new Command("undo", "Undo an import batch: remove the rows it added and restore the rows it replaced.") { batch };
-        command.SetAction((parse, _) => CommandLine.Guard(env, async () =>
+        command.SetAction((parse, cancellationToken) => CommandLine.Guard(env, async () =>
         {
             var text = parse.GetValue(batch)!;
             if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id <= 0)
@@ -79,9 +80,9 @@ internal static class ImportCommand
             }
 
             using var host = WorkerHost.CreateBuilder(env).Build();
-            RequireDatabase(host.Services);
+            await RequireDatabaseAsync(host.Services, cancellationToken);
             var time = host.Services.GetRequiredService<TimeProvider>();
-            var result = host.Services.GetRequiredService<IDeliveryDataStore>().UndoImportBatch(id, time.GetUtcNow());
+            var result = await host.Services.GetRequiredService<IDeliveryDataStore>().UndoImportBatchAsync(id, time.GetUtcNow(), cancellationToken);
             var shown = id.ToString(CultureInfo.InvariantCulture);
             switch (result.Outcome)
             {
@@ -106,17 +107,19 @@ internal static class ImportCommand
     /// Imports need the projects a sync stored (their codes), and list and undo need the batches: on a database that
     /// does not exist (a mistyped <c>Storage:DatabasePath</c>) the command stops without creating one.
     /// </summary>
-    private static void RequireDatabase(IServiceProvider services)
+    private static async Task RequireDatabaseAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
-        var database = services.GetRequiredService<SqliteDatabase>();
-        if (!database.Exists)
+        var storage = services.GetRequiredService<IStorageView>();
+        if (!await storage.ExistsAsync(cancellationToken))
         {
-            throw new UserInputException($"no database at {database.DatabasePath} — run `sync` first, or check Storage:DatabasePath.");
+            throw new UserInputException(storage is SqliteStorageView
+                ? $"no database at {services.GetRequiredService<SqliteDatabase>().DatabasePath} — run `sync` first, or check Storage:DatabasePath."
+                : $"no HubSpotPmoSync tables in {storage.Description} — run `sync` first, or check Storage:ConnectionString.");
         }
     }
 
     internal static async Task<ImportResult> RunAsync(
-        IServiceProvider services, string path, Func<IServiceProvider, string, IReadOnlyCollection<string>, ImportResult> import, CancellationToken cancellationToken)
+        IServiceProvider services, string path, Func<IServiceProvider, string, IReadOnlyCollection<string>, CancellationToken, Task<ImportResult>> import, CancellationToken cancellationToken)
     {
         // Every import setting is checked before anything is read or written.
         _ = services.GetRequiredService<IOptions<ImportOptions>>().Value;
@@ -126,7 +129,7 @@ internal static class ImportCommand
         var codes = model.Projects.Where(p => !p.Archived && p.Code.Length > 0).Select(p => p.Code).ToHashSet(StringComparer.Ordinal);
         try
         {
-            return import(services, path, codes);
+            return await import(services, path, codes, cancellationToken);
         }
         catch (ImportFileException e)
         {
@@ -139,11 +142,11 @@ internal static class ImportCommand
         $"{kind} {r.Path} → batch {r.BatchId.ToString(CultureInfo.InvariantCulture)}: {r.Imported} added, {r.Updated} replaced, {r.DuplicatesSkipped} unchanged, {r.Rejected} rejected"
         + $" of {r.Read} rows" + (r.RejectsPath is null ? "." : $" (see {r.RejectsPath}).");
 
-    internal static ImportResult ImportTimeEntries(IServiceProvider sp, string path, IReadOnlyCollection<string> codes) =>
-        sp.GetRequiredService<TimeEntryImporter>().Import(path, codes);
+    internal static Task<ImportResult> ImportTimeEntries(IServiceProvider sp, string path, IReadOnlyCollection<string> codes, CancellationToken cancellationToken) =>
+        sp.GetRequiredService<TimeEntryImporter>().ImportAsync(path, codes, cancellationToken);
 
-    internal static ImportResult ImportMilestones(IServiceProvider sp, string path, IReadOnlyCollection<string> codes) =>
-        sp.GetRequiredService<MilestoneImporter>().Import(path, codes);
+    internal static Task<ImportResult> ImportMilestones(IServiceProvider sp, string path, IReadOnlyCollection<string> codes, CancellationToken cancellationToken) =>
+        sp.GetRequiredService<MilestoneImporter>().ImportAsync(path, codes, cancellationToken);
 
     private static string Batches(IReadOnlyList<ImportBatchInfo> batches)
     {

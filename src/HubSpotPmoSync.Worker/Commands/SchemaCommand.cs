@@ -3,8 +3,7 @@ using HubSpotPmoSync.Core.Crm;
 using HubSpotPmoSync.Core.Delivery;
 using HubSpotPmoSync.Core.Mapping;
 using HubSpotPmoSync.Core.WriteBack;
-using HubSpotPmoSync.Storage;
-using HubSpotPmoSync.Storage.WriteBack;
+using HubSpotPmoSync.Core.Storage;
 using HubSpotPmoSync.Worker.Cli;
 using HubSpotPmoSync.Worker.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,7 +38,7 @@ internal static class SchemaCommand
             await env.Output.WriteLineAsync(result.DryRun
                 ? $"dry run: {result.Plan.Changes.Count} change{(result.Plan.Changes.Count == 1 ? "" : "s")} planned, nothing created."
                 : $"applied {result.Applied.Count} change{(result.Applied.Count == 1 ? "" : "s")}.");
-            if (!result.DryRun && await HeldForAsync(desired, mappings, host.Services.GetRequiredService<SqliteDatabase>(), cancellationToken) is > 0 and var held)
+            if (!result.DryRun && await HeldForAsync(desired, mappings, host.Services.GetRequiredService<IStorageView>(), cancellationToken) is > 0 and var held)
             {
                 await env.Output.WriteLineAsync(
                     $"{held} dead letter{(held == 1 ? " holds a value" : "s hold values")} HubSpot rejected for properties now in place: if the schema was the cause (a missing property or option), 'dlq replay' sends {(held == 1 ? "it" : "them")} again.");
@@ -85,9 +84,9 @@ internal static class SchemaCommand
     /// How many values HubSpot rejected (held dead letters) belong to properties schema apply manages, all in place once
     /// it succeeded: the likely fix of a rejection, which the operator then replays. Reads only; none before the first sync.
     /// </summary>
-    private static async Task<int> HeldForAsync(DesiredSchema desired, MappingSet mappings, SqliteDatabase database, CancellationToken cancellationToken)
+    private static async Task<int> HeldForAsync(DesiredSchema desired, MappingSet mappings, IStorageView storage, CancellationToken cancellationToken)
     {
-        if (!database.Exists)
+        if (!await storage.ExistsAsync(cancellationToken))
         {
             return 0;
         }
@@ -99,7 +98,7 @@ internal static class SchemaCommand
             property.Definition.Name == value.Property
             && (property.ObjectType == value.ObjectType || (value.ObjectType == project && !others.Contains(property.ObjectType)));
 
-        var letters = await SqliteWriteBackStore.ReadOnly(database).ListDeadLettersAsync(cancellationToken);
+        var letters = await storage.ReadOnlyWriteBack.ListDeadLettersAsync(cancellationToken);
         return letters.Count(d => d.Rejected && desired.Properties.Any(p => Manages(p, d.Change)));
     }
 

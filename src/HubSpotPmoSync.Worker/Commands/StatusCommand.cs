@@ -3,8 +3,7 @@ using System.Globalization;
 using HubSpotPmoSync.Core.Delivery;
 using HubSpotPmoSync.Core.Sync;
 using HubSpotPmoSync.Core.WriteBack;
-using HubSpotPmoSync.Storage;
-using HubSpotPmoSync.Storage.WriteBack;
+using HubSpotPmoSync.Core.Storage;
 using HubSpotPmoSync.Worker.Cli;
 using HubSpotPmoSync.Worker.Cycle;
 using HubSpotPmoSync.Worker.Hosting;
@@ -59,12 +58,12 @@ internal static class StatusCommand
             var auditLines = parse.GetValue(audit);
 
             using var host = WorkerHost.CreateBuilder(env, sections: ReadOnlySections.Status).Build();
-            var database = ExistingDatabase.Require(host.Services);
+            var storage = await ExistingDatabase.RequireAsync(host.Services, cancellationToken);
             var store = host.Services.GetRequiredService<IDeliveryStore>();
             if (recordId is null)
             {
                 var status = await store.GetStatusAsync(lastRuns, cancellationToken);
-                await env.Output.WriteAsync(Render(status, CycleLock.Probe(database), kind));
+                await env.Output.WriteAsync(Render(status, await host.Services.GetRequiredService<ICycleLock>().ProbeAsync(cancellationToken), kind));
                 if (status.DatabaseExists && host.Services.GetService<Core.Sync.Completeness.ICompletenessStore>() is { } positions)
                 {
                     await env.Output.WriteAsync(await CompletenessStatus.RenderAsync(positions, kind, cancellationToken));
@@ -75,7 +74,7 @@ internal static class StatusCommand
 
             var mappings = host.Services.GetRequiredService<MappingProvider>().Mappings;
             var inspection = await RecordInspector.InspectAsync(
-                store, SqliteWriteBackStore.ReadOnly(database), mappings, kind!.Value, recordId, auditLines, DeliveryCycle.KickoffOptionsFor(mappings), cancellationToken);
+                store, storage.ReadOnlyWriteBack, mappings, kind!.Value, recordId, auditLines, DeliveryCycle.KickoffOptionsFor(mappings), cancellationToken);
             await env.Output.WriteAsync(RenderRecord(inspection));
             return ExitCodes.Success;
         }));

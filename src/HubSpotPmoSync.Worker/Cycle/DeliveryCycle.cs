@@ -4,11 +4,11 @@ using HubSpotPmoSync.Core.Health;
 using HubSpotPmoSync.Core.Mapping;
 using HubSpotPmoSync.Core.Outbound;
 using HubSpotPmoSync.Core.Rollups;
+using HubSpotPmoSync.Core.Storage;
 using HubSpotPmoSync.Core.Sync;
 using HubSpotPmoSync.Core.WriteBack;
 using HubSpotPmoSync.Storage;
 using HubSpotPmoSync.Storage.DeliveryData;
-using HubSpotPmoSync.Storage.WriteBack;
 using HubSpotPmoSync.Worker.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
@@ -43,7 +43,8 @@ internal sealed class DeliveryCycle(
     IDeliveryStore store,
     IDeliveryDataStore data,
     IWriteBackStore writeBack,
-    SqliteDatabase database,
+    IStorageView storage,
+    ICycleLock cycleLock,
     KickoffService kickoff,
     OutboxFlusher flusher,
     ICrmSource source,
@@ -51,24 +52,24 @@ internal sealed class DeliveryCycle(
     TimeProvider time)
 {
     /// <summary>
-    /// Runs one cycle. A cycle that writes holds the database's <see cref="CycleLock"/> throughout, so that no other
-    /// process (a <c>sync</c> from cron beside <c>run</c>) pulls or pushes at the same time; when another holds it,
+    /// Runs one cycle. A cycle that writes holds the store's <see cref="ICycleLock"/> throughout, so that no other
+    /// process (a <c>sync</c> from cron beside <c>run</c>, another node) pulls or pushes at the same time; when another holds it,
     /// this one throws <see cref="CycleLockedException"/> before anything is read or written. A dry run writes nothing
     /// and takes no lock.
     /// </summary>
     public async Task<CycleReport> RunAsync(CycleRequest request, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
-        if (request.DryRun && !database.Exists)
+        if (request.DryRun && !await storage.ExistsAsync(cancellationToken))
         {
             return await DryRunWithoutDatabaseAsync(request, progress, cancellationToken);
         }
 
         var started = time.GetUtcNow();
-        using var held = request.DryRun ? null : await CycleLock.AcquireAsync(database, request.Full ? "full cycle" : "incremental cycle", time.GetUtcNow(), cancellationToken);
+        await using var held = request.DryRun ? null : await cycleLock.AcquireAsync(request.Full ? "full cycle" : "incremental cycle", time.GetUtcNow(), cancellationToken);
         if (held is not null)
         {
-            // A read-only database or folder stops the cycle here, named, before anything is pulled.
-            database.EnsureWritable();
+            // A read-only database (or folder, or login) stops the cycle here, named, before anything is pulled.
+            await storage.EnsureWritableAsync(cancellationToken);
         }
 
         var map = mappings.Mappings;
@@ -87,7 +88,7 @@ internal sealed class DeliveryCycle(
 
         if (request.DryRun)
         {
-            return await PlanAsync(pull, map, healthRules!, kickoffOptions, projectPipelines, asOf, store, data, database, cancellationToken);
+            return await PlanAsync(pull, map, healthRules!, kickoffOptions, projectPipelines, asOf, store, data, storage, cancellationToken);
         }
 
         await ObserveAsync(map, cancellationToken);
@@ -111,7 +112,7 @@ internal sealed class DeliveryCycle(
             }
         }
 
-        var (health, rollup) = Score(model, healthRules!, asOf, saveSnapshots: true);
+        var (health, rollup) = await ScoreAsync(model, healthRules!, asOf, saveSnapshots: true, cancellationToken);
         var changes = await BuildChangesAsync(map, model, health, rollup, asOf, time.GetUtcNow(), [], writeBack, cancellationToken);
         await writeBack.EnqueueAsync(changes, time.GetUtcNow(), cancellationToken);
         var flush = await flusher.DrainAsync(cancellationToken);
@@ -121,23 +122,25 @@ internal sealed class DeliveryCycle(
     }
 
     /// <summary>Scores every project and rolls up; with <paramref name="saveSnapshots"/>, stores one snapshot per project.</summary>
-    public (PortfolioHealth Health, PortfolioRollup Rollup) Score(DeliveryModelSnapshot model, HealthRules healthRules, DateTimeOffset asOf, bool saveSnapshots) =>
-        Score(data, model, healthRules, asOf, saveSnapshots);
+    public Task<(PortfolioHealth Health, PortfolioRollup Rollup)> ScoreAsync(
+        DeliveryModelSnapshot model, HealthRules healthRules, DateTimeOffset asOf, bool saveSnapshots, CancellationToken cancellationToken) =>
+        ScoreAsync(data, model, healthRules, asOf, saveSnapshots, cancellationToken);
 
     /// <summary>
     /// Scores every project of <paramref name="model"/> with the time entries, milestones and snapshots of
     /// <paramref name="data"/> and rolls up; with <paramref name="saveSnapshots"/>, stores one snapshot per project.
     /// Needs no HubSpot connection: the read commands (<c>health</c>, <c>budget report</c>) score with it.
     /// </summary>
-    public static (PortfolioHealth Health, PortfolioRollup Rollup) Score(IDeliveryDataStore data, DeliveryModelSnapshot model, HealthRules healthRules, DateTimeOffset asOf, bool saveSnapshots)
+    public static async Task<(PortfolioHealth Health, PortfolioRollup Rollup)> ScoreAsync(
+        IDeliveryDataStore data, DeliveryModelSnapshot model, HealthRules healthRules, DateTimeOffset asOf, bool saveSnapshots, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(data);
-        var history = data.LoadHealthSnapshots(asOf, Math.Max(1, healthRules.Trend.Window));
-        var delivery = data.Load(DateOnly.FromDateTime(asOf.UtcDateTime));
+        var history = await data.LoadHealthSnapshotsAsync(asOf, Math.Max(1, healthRules.Trend.Window), cancellationToken);
+        var delivery = await data.LoadAsync(DateOnly.FromDateTime(asOf.UtcDateTime), cancellationToken);
         var health = PortfolioHealthEvaluator.Evaluate(model, delivery, healthRules, asOf, history);
         if (saveSnapshots)
         {
-            data.SaveHealthSnapshots(HealthSnapshot.Of(health, asOf));
+            await data.SaveHealthSnapshotsAsync(HealthSnapshot.Of(health, asOf), cancellationToken);
         }
 
         return (health, RollupCalculator.Rollup(model, health));
@@ -145,8 +148,9 @@ internal sealed class DeliveryCycle(
 
     /// <summary>
     /// The dry run of a first sync, before any database exists: the pull goes into a throw-away SQLite file in a
-    /// temporary folder (deleted afterwards, whatever happens), and kickoff and the pushes are planned from it exactly
-    /// as over a real store. Nothing is created at <c>Storage:DatabasePath</c> and nothing is written to HubSpot.
+    /// temporary folder (deleted afterwards, whatever happens), whatever the provider, and kickoff and the pushes are
+    /// planned from it exactly as over a real store. Nothing is created in the configured store and nothing is written
+    /// to HubSpot.
     /// </summary>
     private async Task<CycleReport> DryRunWithoutDatabaseAsync(CycleRequest request, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
@@ -170,7 +174,7 @@ internal sealed class DeliveryCycle(
                 ? []
                 : await source.GetPipelinesAsync(kickoffOptions.ProjectObjectType, cancellationToken);
             return await PlanAsync(
-                pull, map, healthRules!, kickoffOptions, projectPipelines, request.AsOf ?? time.GetUtcNow(), scratchStore, new SqliteDeliveryDataStore(scratch), scratch, cancellationToken);
+                pull, map, healthRules!, kickoffOptions, projectPipelines, request.AsOf ?? time.GetUtcNow(), scratchStore, new SqliteDeliveryDataStore(scratch), new SqliteStorageView(scratch), cancellationToken);
         }
         finally
         {
@@ -194,17 +198,17 @@ internal sealed class DeliveryCycle(
         DateTimeOffset asOf,
         IDeliveryStore planStore,
         IDeliveryDataStore planData,
-        SqliteDatabase planDatabase,
+        IStorageView planStorage,
         CancellationToken cancellationToken)
     {
         // Nothing is created by a dry run: a database removed while the dry run pulled has no model to plan from.
-        if (!planDatabase.Exists)
+        if (!await planStorage.ExistsAsync(cancellationToken))
         {
             return new CycleReport(pull, null, null, null, 0, null, WriteBackPlan.Empty);
         }
 
         var model = await planStore.LoadModelAsync(cancellationToken);
-        var readOnly = SqliteWriteBackStore.ReadOnly(planDatabase);
+        var readOnly = planStorage.ReadOnlyWriteBack;
         var kickoffPlan = map.For(EntityKind.Project) is not null && map.For(EntityKind.Deal) is not null
             ? KickoffPlanner.Plan(model, kickoffOptions, projectPipelines)
             : null;
@@ -215,7 +219,7 @@ internal sealed class DeliveryCycle(
             observed = [.. observed, .. kickedOff];
         }
 
-        var (health, rollup) = Score(planData, model, healthRules, asOf, saveSnapshots: false);
+        var (health, rollup) = await ScoreAsync(planData, model, healthRules, asOf, saveSnapshots: false, cancellationToken);
         var changes = await BuildChangesAsync(map, model, health, rollup, asOf, time.GetUtcNow(), observed, readOnly, cancellationToken);
         var plan = await WriteBackPlanner.PlanAsync(readOnly, changes, kickoffPlan, observed, cancellationToken);
         return new CycleReport(pull, null, health, rollup, changes.Count, null, plan);

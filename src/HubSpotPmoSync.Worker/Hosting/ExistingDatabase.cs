@@ -1,3 +1,4 @@
+using HubSpotPmoSync.Core.Storage;
 using HubSpotPmoSync.Storage;
 using HubSpotPmoSync.Worker.Cli;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,15 +12,17 @@ namespace HubSpotPmoSync.Worker.Hosting;
 /// </summary>
 internal static class ExistingDatabase
 {
-    /// <exception cref="UserInputException">There is no database file at <c>Storage:DatabasePath</c>.</exception>
-    public static SqliteDatabase Require(IServiceProvider services)
+    /// <exception cref="UserInputException">There is no database at <c>Storage:DatabasePath</c> (or no product tables in the PostgreSQL database).</exception>
+    public static async Task<IStorageView> RequireAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
-        var database = services.GetRequiredService<SqliteDatabase>();
-        if (!database.Exists)
+        var storage = services.GetRequiredService<IStorageView>();
+        if (!await storage.ExistsAsync(cancellationToken))
         {
-            throw new UserInputException($"no database at {database.DatabasePath} — run `sync` first, or check Storage:DatabasePath");
+            throw new UserInputException(storage is SqliteStorageView
+                ? $"no database at {services.GetRequiredService<SqliteDatabase>().DatabasePath} — run `sync` first, or check Storage:DatabasePath"
+                : $"no HubSpotPmoSync tables in {storage.Description} — run `sync` first, or check Storage:ConnectionString");
         }
 
-        return database;
+        return storage;
     }
 }

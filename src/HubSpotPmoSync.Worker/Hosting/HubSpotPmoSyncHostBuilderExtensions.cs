@@ -21,9 +21,7 @@ internal static class HubSpotPmoSyncHostBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddHubSpotClient(configuration);
         DecorateWriterWithScopeGate(services);
-        services.AddSqliteStorage(configuration);
-        services.AddSqliteWriteBack();
-        services.AddSqliteDeliveryData();
+        services.AddConfiguredStorage(configuration);
         services.AddDeliveryDataImport(configuration);
 
         services.AddOptions<SyncOptions>()

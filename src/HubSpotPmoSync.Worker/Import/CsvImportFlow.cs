@@ -57,14 +57,14 @@ internal static class CsvImportFlow
     /// accepted rows through <paramref name="store"/> as one batch, and writes the rejects file. The warnings are the
     /// file's, then what <paramref name="warn"/> finds in the accepted rows (with their lines).
     /// </summary>
-    public static ImportResult Run<T, TKey>(
+    public static async Task<ImportResult> RunAsync<T, TKey>(
         string path,
         string kind,
         CsvImportFile file,
         CsvRowCheck<T> check,
         Func<T, TKey> keyOf,
         Func<T, long, string> duplicateReason,
-        Func<IReadOnlyList<(TKey Key, T Item)>, ImportBatch, DeliveryDataWriteResult> store,
+        Func<IReadOnlyList<(TKey Key, T Item)>, ImportBatch, Task<DeliveryDataWriteResult>> store,
         Func<IReadOnlyList<(long Line, T Item)>, IEnumerable<string>> warn,
         TimeProvider timeProvider)
         where T : class
@@ -100,7 +100,7 @@ internal static class CsvImportFlow
         }
 
         var batch = new ImportBatch(kind, Path.GetFullPath(path), file.ContentHash, timeProvider.GetUtcNow(), file.Records.Count, rejections.Count);
-        var written = store(accepted, batch);
+        var written = await store(accepted, batch);
         var rejectsPath = file.WriteRejects(rejections);
         var warnings = file.Warnings.Concat(warn(acceptedLines)).ToList();
         return new ImportResult(path, file.Records.Count, written.Inserted, written.Updated, written.Unchanged, rejections.Count, rejectsPath, rejections, written.BatchId, warnings);

@@ -34,7 +34,7 @@ public sealed class MilestoneImporter
 
     /// <summary>Imports <paramref name="path"/>; only rows whose project code is in <paramref name="knownProjectCodes"/> are accepted.</summary>
     /// <exception cref="ImportFileException">The file cannot be read, is empty, or lacks a required column.</exception>
-    public ImportResult Import(string path, IEnumerable<string> knownProjectCodes)
+    public Task<ImportResult> ImportAsync(string path, IEnumerable<string> knownProjectCodes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(knownProjectCodes);
@@ -46,14 +46,14 @@ public sealed class MilestoneImporter
         var map = file.MapColumns([(c.ProjectCode, true), (c.Name, true), (c.PlannedDate, true), (c.ActualDate, false), (c.Weight, true), (c.PercentComplete, true)]);
         var dateFormats = ImportValues.DateFormats(o.DateFormats, format.Culture);
         var today = DateOnly.FromDateTime(_timeProvider.GetLocalNow().DateTime);
-        return CsvImportFlow.Run<Milestone, (string, string)>(
+        return CsvImportFlow.RunAsync<Milestone, (string, string)>(
             path,
             Kind,
             file,
             (CsvImportRecord record, out Milestone? milestone) => Check(record, file.Header.Length, map, o, format.Culture, dateFormats, known, out milestone),
             m => (m.ProjectCode.ToUpperInvariant(), m.Name.ToUpperInvariant()),
             (m, first) => $"duplicate row: milestone '{m.Name}' of {m.ProjectCode} is already on line {first.ToString(CultureInfo.InvariantCulture)}",
-            (rows, batch) => _store.UpsertMilestones(rows.Select(r => r.Item).ToList(), batch),
+            (rows, batch) => _store.UpsertMilestonesAsync(rows.Select(r => r.Item).ToList(), batch, cancellationToken),
             rows => CsvImportFlow.FutureDated(rows, m => m.ActualDate, today, n => n == 1 ? "1 milestone has an actual date" : $"{n.ToString(CultureInfo.InvariantCulture)} milestones have an actual date"),
             _timeProvider);
     }

@@ -35,7 +35,7 @@ public sealed class TimeEntryImporter
 
     /// <summary>Imports <paramref name="path"/>; only rows whose project code is in <paramref name="knownProjectCodes"/> are accepted.</summary>
     /// <exception cref="ImportFileException">The file cannot be read or decoded, is empty, or lacks a required column.</exception>
-    public ImportResult Import(string path, IEnumerable<string> knownProjectCodes)
+    public Task<ImportResult> ImportAsync(string path, IEnumerable<string> knownProjectCodes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(knownProjectCodes);
@@ -48,7 +48,7 @@ public sealed class TimeEntryImporter
         var map = file.MapColumns([(c.Date, true), (c.ProjectCode, true), (c.Person, true), (c.Hours, true), (c.CostRate, true), (c.BillRate, false), (c.Notes, false), (c.Id, identity.UsesId)]);
         var dateFormats = ImportValues.DateFormats(o.DateFormats, format.Culture);
         var today = DateOnly.FromDateTime(_timeProvider.GetLocalNow().DateTime);
-        return CsvImportFlow.Run<TimeEntryRow, string>(
+        return CsvImportFlow.RunAsync<TimeEntryRow, string>(
             path,
             Kind,
             file,
@@ -57,16 +57,16 @@ public sealed class TimeEntryImporter
             (row, first) => identity.UsesId
                 ? $"duplicate Id '{row.SourceId}': already on line {first.ToString(CultureInfo.InvariantCulture)}"
                 : $"duplicate row: same as line {first.ToString(CultureInfo.InvariantCulture)}",
-            (rows, batch) => Store(rows.Select(r => r.Item).ToList(), identity, batch),
+            (rows, batch) => StoreAsync(rows.Select(r => r.Item).ToList(), identity, batch, cancellationToken),
             rows => CsvImportFlow.FutureDated(rows, r => r.Entry.Date, today, n => n == 1 ? "1 time entry is dated" : $"{n.ToString(CultureInfo.InvariantCulture)} time entries are dated"),
             _timeProvider);
     }
 
-    private DeliveryDataWriteResult Store(List<TimeEntryRow> rows, TimeEntryIdentity identity, ImportBatch batch)
+    private Task<DeliveryDataWriteResult> StoreAsync(List<TimeEntryRow> rows, TimeEntryIdentity identity, ImportBatch batch, CancellationToken cancellationToken)
     {
         var keys = identity.Keys(rows.Select(r => (r.Entry, r.SourceId)).ToList());
         var keyed = rows.Select((r, i) => new KeyedTimeEntry(keys[i] ?? throw new InvalidOperationException("An accepted time entry has no key."), r.Entry, r.SourceId)).ToList();
-        return _store.UpsertTimeEntries(keyed, identity, batch);
+        return _store.UpsertTimeEntriesAsync(keyed, identity, batch, cancellationToken);
     }
 
     /// <summary>What makes two rows of one file the same row: every value of the row.</summary>

@@ -1,6 +1,6 @@
 using HubSpotPmoSync.Core.Sync;
 using HubSpotPmoSync.Core.WriteBack;
-using HubSpotPmoSync.Storage;
+using HubSpotPmoSync.Core.Storage;
 using HubSpotPmoSync.Worker.Cycle;
 using HubSpotPmoSync.Worker.Telemetry;
 using Microsoft.Extensions.Logging;

@@ -79,7 +79,7 @@ internal sealed class WebhookIngest(
 
         var model = await store.LoadModelAsync(cancellationToken);
         var asOf = time.GetUtcNow();
-        var (health, rollup) = DeliveryCycle.Score(data, model, rules.Rules, asOf, saveSnapshots: false);
+        var (health, rollup) = await DeliveryCycle.ScoreAsync(data, model, rules.Rules, asOf, saveSnapshots: false, cancellationToken);
         var pushed = Pushed(model, touched);
         var changes = (await DeliveryCycle.BuildChangesAsync(map, model, health, rollup, asOf, time.GetUtcNow(), [], writeBack, cancellationToken))
             .Where(c => pushed.Contains((c.ObjectType, c.RecordId)))

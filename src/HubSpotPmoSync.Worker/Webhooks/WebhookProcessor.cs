@@ -1,5 +1,5 @@
+using HubSpotPmoSync.Core.Storage;
 using HubSpotPmoSync.Core.Webhooks;
-using HubSpotPmoSync.Storage;
 using HubSpotPmoSync.Worker.Scheduling;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -10,7 +10,7 @@ namespace HubSpotPmoSync.Worker.Webhooks;
 /// <summary>
 /// Drains the webhook inbox between scheduled cycles (a hosted service of <c>run</c>). After the endpoint stores
 /// events it waits <c>Webhooks:Debounce</c> for more, then takes the <see cref="CycleGate"/> (so it never runs beside a
-/// scheduled cycle in this process) and the database's <see cref="CycleLock"/> (nor beside one in another process),
+/// scheduled cycle in this process) and the database's <see cref="ICycleLock"/> (nor beside one in another process),
 /// and hands up to <see cref="BatchSize"/> events at a time to <see cref="WebhookIngest"/>. Events left by a previous
 /// process (killed with events waiting) are drained at start. A failed drain leaves the events where they are and is
 /// tried again after a pause.
@@ -21,7 +21,7 @@ internal sealed class WebhookProcessor(
     WebhookSignal signal,
     WebhookMetrics metrics,
     CycleGate gate,
-    SqliteDatabase database,
+    ICycleLock cycleLock,
     IOptionsMonitor<WebhookOptions> options,
     TimeProvider time,
     ILogger<WebhookProcessor> log) : BackgroundService
@@ -88,7 +88,7 @@ internal sealed class WebhookProcessor(
             return false;
         }
 
-        using (await CycleLock.AcquireAsync(database, "webhooks", time.GetUtcNow(), cancellationToken))
+        await using (await cycleLock.AcquireAsync("webhooks", time.GetUtcNow(), cancellationToken))
         {
             var started = time.GetTimestamp();
             var report = await ingest.RunAsync(events, cancellationToken);

@@ -29,7 +29,7 @@ internal sealed class SqliteIngestBenchmark : IBenchmark
 
     public string Description => "SQLite ingest rate of mapped deal pages (records/s); args: [records=200000] [pageSize=100] [--no-links]";
 
-    private static PageCommit BuildPage(Core.Mapping.ObjectMapping mapping, DateTimeOffset start, int first, int end, bool withLinks)
+    internal static PageCommit BuildPage(Core.Mapping.ObjectMapping mapping, DateTimeOffset start, int first, int end, bool withLinks)
     {
         var writes = new List<RecordWrite>(end - first);
         var links = new List<LinkReplacement>(end - first);

@@ -1,4 +1,5 @@
 using HubSpotPmoSync.Core.Delivery;
+using HubSpotPmoSync.Core.Storage;
 using HubSpotPmoSync.Core.Sync;
 using HubSpotPmoSync.Storage;
 using HubSpotPmoSync.Worker.Commands;

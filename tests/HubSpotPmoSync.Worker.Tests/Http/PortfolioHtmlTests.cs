@@ -5,6 +5,7 @@ using HubSpotPmoSync.Core.Reporting;
 using HubSpotPmoSync.Core.Rollups;
 using HubSpotPmoSync.Core.Sync;
 using HubSpotPmoSync.Storage;
+using HubSpotPmoSync.Core.Storage;
 using HubSpotPmoSync.Worker.Http.Portfolio;
 
 namespace HubSpotPmoSync.Worker.Tests.Http;

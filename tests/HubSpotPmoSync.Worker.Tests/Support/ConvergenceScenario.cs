@@ -96,12 +96,20 @@ internal sealed class ConvergenceScenario : IAsyncDisposable
     /// which the store differs from HubSpot.
     /// </summary>
     /// <param name="apiVersion"><c>HubSpot:ApiVersion</c> of every command (null: the default).</param>
-    public static async Task<ConvergenceOutcome> RunAsync(ITestOutputHelper log, string? faults, int rounds, int churnSeed, string? apiVersion = null)
+    /// <param name="storage">Storage settings of every command (null: the SQLite file in the scenario's folder).</param>
+    public static async Task<ConvergenceOutcome> RunAsync(
+        ITestOutputHelper log, string? faults, int rounds, int churnSeed, string? apiVersion = null, IReadOnlyDictionary<string, string?>? storage = null)
     {
         var emulator = await EmulatorFixture.StartAsync(o => o.Seed = "scale:20000");
 
         // Issue 5's rounds predate the completeness check (issue 16) and sweep the whole archived list on every sync.
-        await using var scenario = new ConvergenceScenario(emulator, faults, log, apiVersion, new Dictionary<string, string?> { ["Sync:SweepArchivedEveryRun"] = "true" });
+        var settings = new Dictionary<string, string?> { ["Sync:SweepArchivedEveryRun"] = "true" };
+        foreach (var (key, value) in storage ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        await using var scenario = new ConvergenceScenario(emulator, faults, log, apiVersion, settings);
         return await scenario.RunAsync(rounds, churnSeed);
     }
 

@@ -67,7 +67,7 @@ internal static class PortfolioPageEndpoints
         headers["Referrer-Policy"] = "no-referrer";
         int status;
         string html;
-        if (!reader.HasDatabase && context.Request.Path != PortfolioHtml.StatusPath)
+        if (!await reader.HasDatabaseAsync(context.RequestAborted) && context.Request.Path != PortfolioHtml.StatusPath)
         {
             (status, html) = (200, PortfolioHtml.Message("No data yet", "There is no database yet: the worker's first cycle creates it. Reload once it has run.", context.Request.Path, reader.Now));
         }

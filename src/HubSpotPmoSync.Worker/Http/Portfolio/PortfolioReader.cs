@@ -3,7 +3,7 @@ using HubSpotPmoSync.Core.Health;
 using HubSpotPmoSync.Core.Reporting;
 using HubSpotPmoSync.Core.Sync;
 using HubSpotPmoSync.Core.WriteBack;
-using HubSpotPmoSync.Storage;
+using HubSpotPmoSync.Core.Storage;
 using HubSpotPmoSync.Worker.Cycle;
 
 namespace HubSpotPmoSync.Worker.Http.Portfolio;
@@ -22,7 +22,8 @@ internal sealed record WorkerState(DateTimeOffset Now, SyncStatus Status, CycleL
 /// snapshot.
 /// </summary>
 internal sealed class PortfolioReader(
-    SqliteDatabase database,
+    IStorageView storage,
+    ICycleLock cycleLock,
     IDeliveryStore store,
     IWriteBackStore writeBack,
     IHealthHistoryStore history,
@@ -34,21 +35,21 @@ internal sealed class PortfolioReader(
     public static readonly TimeSpan HistoryWindow = TimeSpan.FromDays(90);
 
     /// <summary>Whether there is a database to read (before the first cycle there is none, and nothing is created).</summary>
-    public bool HasDatabase => database.Exists;
+    public Task<bool> HasDatabaseAsync(CancellationToken cancellationToken) => storage.ExistsAsync(cancellationToken);
 
     public DateTimeOffset Now => time.GetUtcNow();
 
     public async Task<PortfolioView> PortfolioAsync(CancellationToken cancellationToken)
     {
         var model = await store.LoadModelAsync(cancellationToken);
-        var (health, rollup) = cycle.Score(model, rules.Rules, time.GetUtcNow(), saveSnapshots: false);
+        var (health, rollup) = await cycle.ScoreAsync(model, rules.Rules, time.GetUtcNow(), saveSnapshots: false, cancellationToken);
         return new PortfolioView(HealthReport.Build(model, health, rollup), OwnersOf(model), model);
     }
 
     public async Task<BudgetReport> BudgetAsync(CancellationToken cancellationToken)
     {
         var model = await store.LoadModelAsync(cancellationToken);
-        var (health, _) = cycle.Score(model, rules.Rules, time.GetUtcNow(), saveSnapshots: false);
+        var (health, _) = await cycle.ScoreAsync(model, rules.Rules, time.GetUtcNow(), saveSnapshots: false, cancellationToken);
         return BudgetReportBuilder.Build(model, health);
     }
 
@@ -65,7 +66,7 @@ internal sealed class PortfolioReader(
     {
         var status = await store.GetStatusAsync(lastRuns, cancellationToken);
         var letters = status.DatabaseExists ? await writeBack.ListDeadLettersAsync(cancellationToken) : [];
-        return new WorkerState(time.GetUtcNow(), status, CycleLock.Probe(database), letters.Count, letters.Count(l => l.Rejected));
+        return new WorkerState(time.GetUtcNow(), status, await cycleLock.ProbeAsync(cancellationToken), letters.Count, letters.Count(l => l.Rejected));
     }
 
     /// <summary>The owners of each project: the HubSpot owner ids of the deals it is linked to.</summary>
