@@ -69,7 +69,7 @@ public static class CompletenessPlanner
         }
 
         var cycles = fraction >= 1 ? 1 : (int)Math.Ceiling(1 / fraction - 1e-9);
-        var slices = sizes.ToDictionary(s => s.Kind, s => fraction >= 1 ? s.Stored : Math.Min(s.Stored, Math.Max(1, (long)Math.Ceiling(s.Stored * fraction))));
+        var slices = sizes.ToDictionary(s => s.Kind, s => fraction >= 1 ? s.Stored : Math.Min(s.Stored, Math.Max(1, Chunks(s.Stored * fraction, 1))));
         return new CompletenessPlan(
             fraction,
             whole,
@@ -118,8 +118,11 @@ public static class CompletenessPlanner
             }
         }
 
-        return low;
+        // A hair below what the search found: the share then sits under a chunk boundary, never just above it.
+        return Math.Max(0, low - 1e-6);
     }
 
-    private static long Chunks(double items, int size) => items <= 0 ? 0 : (long)Math.Ceiling(items / size - 1e-9);
+    // Slices and their cost round the same way, with the same tolerance: a share the budget search found a hair above
+    // 0.5 must not make a slice of 10,001 ids (one more association read per pair) while its cost counted 10,000.
+    private static long Chunks(double items, int size) => items <= 0 ? 0 : (long)Math.Ceiling(items / size - 1e-6);
 }

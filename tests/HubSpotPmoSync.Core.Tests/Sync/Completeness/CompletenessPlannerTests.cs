@@ -58,6 +58,18 @@ public sealed class CompletenessPlannerTests
         Assert.True(plan.PassEvery <= Defaults.CompletenessWindow);
     }
 
+    /// <summary>The budget's share is found a hair above 0.5: the slices must round as the cost did (10,000 ids, not 10,001).</summary>
+    [Fact]
+    public void Plan_BudgetShareAtAChunkBoundary_SlicesCostWhatThePlanCounted()
+    {
+        var plan = CompletenessPlanner.Plan(Scale(20000, 0), Pairs, Defaults, TimeSpan.FromSeconds(5));
+
+        Assert.Equal(10000, plan.Slices[EntityKind.Deal]);
+        Assert.Equal(20000, plan.Slices[EntityKind.Ticket]);
+        Assert.Equal(1000, plan.Slices[EntityKind.Project]);
+        Assert.Equal(47, plan.EstimatedCost);
+    }
+
     [Fact]
     public void Plan_BudgetTooSmallForTheWindow_SliceFromTheWindowAboveTheBudget()
     {
