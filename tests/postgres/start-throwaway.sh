@@ -61,5 +61,6 @@ HBA
 as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null \
   || { cat "$dir/server.log" >&2; exit 1; }
 
-echo "PMOSYNC_TEST_POSTGRES_DIR=$dir"
-echo "PMOSYNC_TEST_POSTGRES=Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
+# Quoted, so that `eval` keeps the semicolons inside the value.
+echo "PMOSYNC_TEST_POSTGRES_DIR='$dir'"
+echo "PMOSYNC_TEST_POSTGRES='Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres'"
