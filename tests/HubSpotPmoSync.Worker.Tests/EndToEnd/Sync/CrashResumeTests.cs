@@ -70,9 +70,9 @@ public sealed class CrashResumeTests(ITestOutputHelper log)
             log.WriteLine($"kill {kills} at {clock.Elapsed.TotalSeconds:F1} s: {count} records stored, id ranges {ranges.All} ({ranges.Searching} searched, unfinished); last progress: {LastLine(process.Error)}");
         }
 
-        // Progress is kept across kills: the count never goes back, and the kills landed before the end.
+        // Progress is kept across kills: the count never goes back. (A kill may land after the last record is stored, in
+        // the association reads or the passes after the listing: a busy machine decides where; that is a kill point too.)
         Assert.Equal(stored.Order(), stored);
-        Assert.True(stored[^1] < Total, "every kill should land before the listing completes");
         Assert.True(stored[^1] > 0, "the kills should let the listing commit something");
         Assert.True(killedWhileSearching > 0, "some kill should land while searches read id ranges");
 
