@@ -12,8 +12,10 @@ namespace HubSpotPmoSync.Storage.Postgres;
 /// as empty); writes migrate first. Each page is one transaction; a page of many records goes in by binary COPY into a
 /// temporary table and one upsert from it, a small page as one batch of statements (one round trip either way).
 /// </summary>
-internal sealed partial class PostgresDeliveryStore(PostgresDatabase database) : IDeliveryStore
+internal sealed partial class PostgresDeliveryStore(PostgresDatabase database, TimeProvider? clock = null) : IDeliveryStore
 {
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
     /// <summary>From this many records a page is copied in (binary COPY + one upsert) rather than upserted row by row.</summary>
     internal const int CopyThreshold = 20;
 
@@ -157,6 +159,14 @@ internal sealed partial class PostgresDeliveryStore(PostgresDatabase database) :
         }
 
         await WriteLinksAsync(connection, tx, page, cancellationToken);
+        if (page.InboxEvents.Count > 0)
+        {
+            // Webhook events this page answers: processed together with what they produced.
+            await PostgresDatabase.Execute(
+                connection, tx, "UPDATE webhook_inbox SET processed_at = @at WHERE id = ANY(@ids) AND processed_at IS NULL;", cancellationToken,
+                ("at", PgValues.Text(_clock.GetUtcNow())), ("ids", page.InboxEvents.ToArray()));
+        }
+
         await UpsertCursorAsync(connection, tx, page.Cursor, cancellationToken);
         await tx.CommitAsync(cancellationToken);
     }
@@ -165,7 +175,9 @@ internal sealed partial class PostgresDeliveryStore(PostgresDatabase database) :
     {
         ArgumentNullException.ThrowIfNull(cursor);
         await using var connection = await database.OpenAsync(cancellationToken);
-        await UpsertCursorAsync(connection, null, cursor, cancellationToken);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        await UpsertCursorAsync(connection, tx, cursor, cancellationToken);
+        await tx.CommitAsync(cancellationToken);
     }
 
     public async Task SavePipelinesAsync(EntityKind kind, IReadOnlyList<CrmPipeline> pipelines, CancellationToken cancellationToken)
@@ -307,7 +319,7 @@ internal sealed partial class PostgresDeliveryStore(PostgresDatabase database) :
         }
 
         DateTimeOffset? At(int i) => reader.IsDBNull(i) ? null : PgValues.Instant(reader.GetString(i));
-        return new SyncCursorState(kind)
+        var cursor = new SyncCursorState(kind)
         {
             Listed = reader.GetInt64(0) == 1,
             ListInProgress = reader.GetInt64(1) == 1,
@@ -319,6 +331,43 @@ internal sealed partial class PostgresDeliveryStore(PostgresDatabase database) :
             Settled = At(7),
             LastReconciledAt = At(8),
         };
+        await reader.CloseAsync();
+        var partitions = await ReadPartitionsAsync(c, kind, cancellationToken);
+        return partitions.Count > 0 ? cursor with { Partitions = partitions } : cursor;
+    }
+
+    private static async Task<List<SyncPartition>> ReadPartitionsAsync(NpgsqlConnection c, EntityKind kind, CancellationToken cancellationToken)
+    {
+        // A read-only look (status, a dry run) at a schema from before migration 0002 has no partitions.
+        await using (var exists = new NpgsqlCommand("SELECT to_regclass('sync_partitions') IS NOT NULL;", c))
+        {
+            if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken))!)
+            {
+                return [];
+            }
+        }
+
+        await using var cmd = new NpgsqlCommand(
+            "SELECT idx, after_id, up_to_id, reader, position, done FROM sync_partitions WHERE object_type = @type ORDER BY idx;", c);
+        cmd.Parameters.AddWithValue("type", kind.Plural());
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        var partitions = new List<SyncPartition>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            partitions.Add(new SyncPartition((int)reader.GetInt64(0), reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetInt64(2))
+            {
+                Reader = reader.GetString(3) switch
+                {
+                    "list" => SyncPartitionReader.List,
+                    "search" => SyncPartitionReader.Search,
+                    _ => SyncPartitionReader.Pending,
+                },
+                Position = reader.IsDBNull(4) ? null : reader.GetInt64(4),
+                Done = reader.GetInt64(5) == 1,
+            });
+        }
+
+        return partitions;
     }
 
     private static async Task<List<CrmPipeline>> ReadPipelinesAsync(NpgsqlConnection c, EntityKind kind, CancellationToken cancellationToken)
@@ -393,15 +442,16 @@ internal sealed partial class PostgresDeliveryStore(PostgresDatabase database) :
             }
             else
             {
-                foreach (var sql in (string[])[
-                    "DELETE FROM crm_records WHERE object_type = $1 AND id = $2;",
-                    "DELETE FROM crm_associations WHERE from_type = $1 AND from_id = $2;",
-                    "DELETE FROM crm_associations WHERE to_type = $1 AND to_id = $2;"])
-                {
-                    var delete = new NpgsqlBatchCommand(sql);
-                    Add(delete, type, ledger.Id);
-                    batch.BatchCommands.Add(delete);
-                }
+                // A record leaving the model takes its links on both sides with it. One that was never in it has no links
+                // of its own, and the links other types hold to it stay (they do not depend on which type's pages
+                // commit first).
+                var delete = new NpgsqlBatchCommand("""
+                    WITH gone AS (DELETE FROM crm_records WHERE object_type = $1 AND id = $2 RETURNING object_type, id)
+                    DELETE FROM crm_associations a USING gone g
+                    WHERE (a.from_type = g.object_type AND a.from_id = g.id) OR (a.to_type = g.object_type AND a.to_id = g.id);
+                    """);
+                Add(delete, type, ledger.Id);
+                batch.BatchCommands.Add(delete);
             }
 
             var upsertLedger = new NpgsqlBatchCommand($"""
@@ -482,9 +532,11 @@ internal sealed partial class PostgresDeliveryStore(PostgresDatabase database) :
             INSERT INTO crm_records (object_type, id, archived, archived_at, created_at, updated_at, properties, local_values, first_synced_at, last_synced_at)
             SELECT object_type, id, archived, archived_at, created_at, updated_at, properties, local_values, synced_at, synced_at FROM page_records
             {UpsertRecordTail};
-            DELETE FROM crm_records r USING page_ledger p WHERE NOT p.in_model AND r.object_type = p.object_type AND r.id = p.id;
-            DELETE FROM crm_associations a USING page_ledger p WHERE NOT p.in_model AND a.from_type = p.object_type AND a.from_id = p.id;
-            DELETE FROM crm_associations a USING page_ledger p WHERE NOT p.in_model AND a.to_type = p.object_type AND a.to_id = p.id;
+            WITH gone AS (
+                DELETE FROM crm_records r USING page_ledger p WHERE NOT p.in_model AND r.object_type = p.object_type AND r.id = p.id
+                RETURNING r.object_type, r.id)
+            DELETE FROM crm_associations a USING gone g
+            WHERE (a.from_type = g.object_type AND a.from_id = g.id) OR (a.to_type = g.object_type AND a.to_id = g.id);
             INSERT INTO sync_ledger (object_type, id, updated_at, content_hash, status, reason, last_changed_at)
             SELECT object_type, id, updated_at, content_hash, status, reason, last_changed_at FROM page_ledger
             {UpsertLedgerTail};
@@ -548,7 +600,7 @@ internal sealed partial class PostgresDeliveryStore(PostgresDatabase database) :
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static async Task UpsertCursorAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, SyncCursorState c, CancellationToken cancellationToken) =>
+    private static async Task UpsertCursorRowAsync(NpgsqlConnection connection, NpgsqlTransaction tx, SyncCursorState c, CancellationToken cancellationToken) =>
         await PostgresDatabase.Execute(connection, tx, """
             INSERT INTO sync_cursors (object_type, listed, list_in_progress, list_after, list_started_at, archived_in_progress, archived_after, fast, settled, last_reconciled_at, updated_at)
             VALUES (@type, @listed, @listing, @listAfter, @listStarted, @archiving, @archivedAfter, @fast, @settled, @reconciled,
@@ -563,4 +615,24 @@ internal sealed partial class PostgresDeliveryStore(PostgresDatabase database) :
             ("type", c.Kind.Plural()), ("listed", c.Listed ? 1L : 0L), ("listing", c.ListInProgress ? 1L : 0L), ("listAfter", c.ListAfter),
             ("listStarted", PgValues.Text(c.ListStartedAt)), ("archiving", c.ArchivedSweepInProgress ? 1L : 0L), ("archivedAfter", c.ArchivedAfter),
             ("fast", PgValues.Text(c.Fast)), ("settled", PgValues.Text(c.Settled)), ("reconciled", PgValues.Text(c.LastReconciledAt)));
+
+    /// <summary>The cursor and the partitions of a listing in progress, in the caller's transaction.</summary>
+    private static async Task UpsertCursorAsync(NpgsqlConnection connection, NpgsqlTransaction tx, SyncCursorState c, CancellationToken cancellationToken)
+    {
+        await UpsertCursorRowAsync(connection, tx, c, cancellationToken);
+        var p = c.Partitions;
+        await PostgresDatabase.Execute(connection, tx, """
+            DELETE FROM sync_partitions WHERE object_type = @type;
+            INSERT INTO sync_partitions (object_type, idx, after_id, up_to_id, reader, position, done)
+            SELECT @type, * FROM unnest(@idx::bigint[], @after::bigint[], @upTo::bigint[], @reader::text[], @position::bigint[], @done::bigint[]);
+            """,
+            cancellationToken,
+            ("type", c.Kind.Plural()),
+            ("idx", p.Select(x => (long)x.Index).ToArray()),
+            ("after", p.Select(x => x.After).ToArray()),
+            ("upTo", p.Select(x => x.UpTo).ToArray()),
+            ("reader", p.Select(x => x.Reader switch { SyncPartitionReader.List => "list", SyncPartitionReader.Search => "search", _ => "pending" }).ToArray()),
+            ("position", p.Select(x => x.Position).ToArray()),
+            ("done", p.Select(x => x.Done ? 1L : 0L).ToArray()));
+    }
 }

@@ -22,10 +22,11 @@ public static class PostgresStorageCopy
         "sync_runs", "crm_records", "crm_associations", "sync_ledger", "sync_cursors", "crm_pipeline_stages",
         "wb_outbox", "wb_observed", "wb_pushed", "wb_audit", "wb_dead_letters", "wb_desired", "wb_kept",
         "import_batches", "time_entries", "cost_entries", "milestones", "import_batch_changes", "health_snapshots",
+        "sync_partitions", "webhook_inbox", "completeness_positions",
     ];
 
     /// <summary>The tables whose <c>id</c> is an identity column.</summary>
-    private static readonly string[] IdentityTables = ["sync_runs", "wb_outbox", "wb_audit", "wb_dead_letters", "import_batches", "time_entries", "cost_entries"];
+    private static readonly string[] IdentityTables = ["sync_runs", "wb_outbox", "wb_audit", "wb_dead_letters", "import_batches", "time_entries", "cost_entries", "webhook_inbox"];
 
     /// <param name="sourceTables">The source's tables (every one must have a place on the target: nothing is left behind silently).</param>
     /// <param name="openSource">Opens a reader over all rows of a source table (columns by name).</param>

@@ -14,14 +14,18 @@ namespace HubSpotPmoSync.Storage;
 public sealed partial class SqliteDeliveryStore : IDeliveryStore, IDisposable
 {
     private readonly SqliteDatabase _database;
+    private readonly TimeProvider _clock;
     private readonly object _gate = new();
     private SqliteConnection? _writer;
     private PreparedCommands? _commands;
 
-    public SqliteDeliveryStore(SqliteDatabase database)
+    /// <param name="database">The database file.</param>
+    /// <param name="clock">The time webhook events a page answers are settled at (the system clock when null).</param>
+    public SqliteDeliveryStore(SqliteDatabase database, TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(database);
         _database = database;
+        _clock = clock ?? TimeProvider.System;
     }
 
     public Task<SyncCursorState> GetCursorAsync(EntityKind kind, CancellationToken cancellationToken)
@@ -144,7 +148,7 @@ public sealed partial class SqliteDeliveryStore : IDeliveryStore, IDisposable
         {
             var commands = Writer();
             using var tx = _writer!.BeginTransaction();
-            commands.WritePage(page);
+            commands.WritePage(page, _clock.GetUtcNow());
             commands.UpsertCursor(page.Cursor);
             tx.Commit();
         }
@@ -783,7 +787,7 @@ public sealed partial class SqliteDeliveryStore : IDeliveryStore, IDisposable
                     archived_after = excluded.archived_after, fast = excluded.fast, settled = excluded.settled,
                     last_reconciled_at = excluded.last_reconciled_at, updated_at = excluded.updated_at;
                 """);
-            _settleInbox = new RowStatement(connection, "UPDATE webhook_inbox SET processed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1 AND processed_at IS NULL;");
+            _settleInbox = new RowStatement(connection, "UPDATE webhook_inbox SET processed_at = ?2 WHERE id = ?1 AND processed_at IS NULL;");
             _deletePartitions = new RowStatement(connection, "DELETE FROM sync_partitions WHERE object_type = ?1;");
             _insertPartition = new RowStatement(connection, """
                 INSERT INTO sync_partitions (object_type, idx, after_id, up_to_id, reader, position, done) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7);
@@ -794,10 +798,10 @@ public sealed partial class SqliteDeliveryStore : IDeliveryStore, IDisposable
         /// <summary>
         /// Each record: stored (insert or update; first_synced_at kept) or, when it leaves the model, deleted with
         /// its links on both sides; then its ledger row. Then each link replacement: the owner's links to that kind
-        /// deleted and the new ones written; then the webhook inbox rows the page answers, marked processed. The caller
-        /// holds the page's transaction.
+        /// deleted and the new ones written; then the webhook inbox rows the page answers, marked processed at
+        /// <paramref name="settledAt"/>. The caller holds the page's transaction.
         /// </summary>
-        public void WritePage(PageCommit page)
+        public void WritePage(PageCommit page, DateTimeOffset settledAt)
         {
             foreach (var write in page.Records)
             {
@@ -874,6 +878,7 @@ public sealed partial class SqliteDeliveryStore : IDeliveryStore, IDisposable
             foreach (var id in page.InboxEvents)
             {
                 _settleInbox.Integer(1, id);
+                _settleInbox.Instant(2, settledAt);
                 _settleInbox.Run();
             }
         }

@@ -1,7 +1,9 @@
 using HubSpotPmoSync.Core.Storage;
 using HubSpotPmoSync.Core.Sync;
 using HubSpotPmoSync.Core.Sync.Completeness;
+using HubSpotPmoSync.Core.Webhooks;
 using HubSpotPmoSync.Storage;
+using HubSpotPmoSync.Storage.Webhooks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -14,7 +16,7 @@ public static class SqliteStorageServiceCollectionExtensions
     /// <summary>
     /// Binds <see cref="StorageOptions"/> (section <c>Storage</c>, validated on start) and registers the
     /// <see cref="SqliteDatabase"/>, the <see cref="SqliteDeliveryStore"/> as <see cref="IDeliveryStore"/> and
-    /// <see cref="ICompletenessStore"/>, the <see cref="SqliteCycleLock"/> as <see cref="ICycleLock"/> and the
+    /// <see cref="ICompletenessStore"/>, the <see cref="SqliteWebhookInbox"/> as <see cref="IWebhookInbox"/>, the <see cref="SqliteCycleLock"/> as <see cref="ICycleLock"/> and the
     /// <see cref="SqliteStorageView"/> as <see cref="IStorageView"/> (singletons).
     /// </summary>
     public static IServiceCollection AddSqliteStorage(this IServiceCollection services, IConfiguration configuration)
@@ -24,9 +26,10 @@ public static class SqliteStorageServiceCollectionExtensions
 
         AddStorageOptions(services, configuration);
         services.TryAddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
-        services.TryAddSingleton(sp => new SqliteDeliveryStore(sp.GetRequiredService<SqliteDatabase>()));
+        services.TryAddSingleton(sp => new SqliteDeliveryStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetService<TimeProvider>()));
         services.TryAddSingleton<IDeliveryStore>(sp => sp.GetRequiredService<SqliteDeliveryStore>());
         services.TryAddSingleton<ICompletenessStore>(sp => sp.GetRequiredService<SqliteDeliveryStore>());
+        services.TryAddSingleton<IWebhookInbox>(sp => new SqliteWebhookInbox(sp.GetRequiredService<SqliteDatabase>()));
         services.TryAddSingleton<ICycleLock>(sp => new SqliteCycleLock(sp.GetRequiredService<SqliteDatabase>()));
         services.TryAddSingleton<IStorageView>(sp => new SqliteStorageView(sp.GetRequiredService<SqliteDatabase>()));
         return services;

@@ -1,6 +1,3 @@
-using HubSpotPmoSync.Core.Webhooks;
-using HubSpotPmoSync.Storage;
-using HubSpotPmoSync.Storage.Webhooks;
 using HubSpotPmoSync.Worker.Scheduling;
 using HubSpotPmoSync.Worker.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,7 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace Microsoft.AspNetCore.Builder;
 
-/// <summary>HubSpot webhooks in <c>run</c>: the options, the inbox, the metrics and the processor (the route is <see cref="WebhookEndpoints.MapHubSpotWebhooks"/>).</summary>
+/// <summary>HubSpot webhooks in <c>run</c>: the options, the metrics and the processor; the inbox comes with the storage provider (the route is <see cref="WebhookEndpoints.MapHubSpotWebhooks"/>).</summary>
 internal static class WebhookHostExtensions
 {
     /// <summary>Binds and validates <c>Webhooks</c> at start and adds the inbox processor as a hosted service.</summary>
@@ -21,7 +18,6 @@ internal static class WebhookHostExtensions
             .Bind(builder.Configuration.GetSection(WebhookOptions.SectionName))
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>());
-        services.TryAddSingleton<IWebhookInbox>(sp => new SqliteWebhookInbox(sp.GetRequiredService<SqliteDatabase>()));
         services.TryAddSingleton<WebhookSignal>();
         services.TryAddSingleton<WebhookMetrics>();
         services.TryAddSingleton<CycleGate>();

@@ -30,6 +30,11 @@ internal static class OperationsEndpoints
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.TryAddSingleton<ProcessStart>();
+
+        // The database and cycle checks read the store Storage:Provider names.
+        services.TryAddSingleton<IReadinessProbe>(sp => sp.GetService<HubSpotPmoSync.Storage.Postgres.PostgresDatabase>() is { } postgres
+            ? new PostgresReadinessProbe(postgres)
+            : new SqliteReadinessProbe(sp.GetRequiredService<HubSpotPmoSync.Storage.SqliteDatabase>()));
         services.TryAddSingleton<CycleMetrics>();
         services.TryAddSingleton<OutboxGauges>();
         services.AddHostedService<InstrumentsAtStart>();

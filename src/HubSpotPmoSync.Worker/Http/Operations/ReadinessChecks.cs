@@ -2,7 +2,7 @@ using HubSpotPmoSync.Core.Crm;
 using HubSpotPmoSync.Core.Sync;
 using HubSpotPmoSync.Storage;
 using HubSpotPmoSync.Worker.Scheduling;
-using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -28,49 +28,79 @@ internal static class Readiness
         $"2 × Schedule:IncrementalEvery = {HumanDuration.Format(Window(schedule))}";
 }
 
-/// <summary><c>database</c>: the SQLite file opens and reads, checked by opening it anew each time.</summary>
-internal sealed class DatabaseReadinessCheck(SqliteDatabase database) : IHealthCheck
+/// <summary>
+/// <c>database</c>: the store opens and reads (the SQLite file opened anew each time; on PostgreSQL a connection and a
+/// query of the run log).
+/// </summary>
+internal sealed class DatabaseReadinessCheck : IHealthCheck
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken)
+    private readonly IReadinessProbe _probe;
+
+    [ActivatorUtilitiesConstructor]
+    public DatabaseReadinessCheck(IReadinessProbe probe) => _probe = probe;
+
+    public DatabaseReadinessCheck(SqliteDatabase database)
+        : this(new SqliteReadinessProbe(database))
+    {
+    }
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken)
     {
         try
         {
-            return Task.FromResult(SqliteProbe.Read(database).Exists
+            return (await _probe.ReadAsync(cancellationToken)).Exists
                 ? HealthCheckResult.Healthy("opens and reads")
-                : HealthCheckResult.Unhealthy("no database file yet (the first cycle creates it)"));
+                : HealthCheckResult.Unhealthy(_probe.Missing);
         }
-        catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
+        catch (ReadinessProbeException e)
         {
-            return Task.FromResult(HealthCheckResult.Unhealthy($"cannot be opened or read ({e.Message.TrimEnd('.')})"));
+            return HealthCheckResult.Unhealthy($"cannot be opened or read ({e.Message})");
         }
     }
 }
 
 /// <summary><c>cycle</c>: a sync run (of any process on this database) succeeded within the readiness window.</summary>
-internal sealed class CycleReadinessCheck(SqliteDatabase database, IOptions<SyncScheduleOptions> schedule, TimeProvider time) : IHealthCheck
+internal sealed class CycleReadinessCheck : IHealthCheck
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken)
+    private readonly IReadinessProbe _probe;
+    private readonly IOptions<SyncScheduleOptions> _schedule;
+    private readonly TimeProvider _time;
+
+    [ActivatorUtilitiesConstructor]
+    public CycleReadinessCheck(IReadinessProbe probe, IOptions<SyncScheduleOptions> schedule, TimeProvider time)
+    {
+        _probe = probe;
+        _schedule = schedule;
+        _time = time;
+    }
+
+    public CycleReadinessCheck(SqliteDatabase database, IOptions<SyncScheduleOptions> schedule, TimeProvider time)
+        : this(new SqliteReadinessProbe(database), schedule, time)
+    {
+    }
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken)
     {
         DateTimeOffset? last;
         try
         {
-            last = SqliteProbe.Read(database).LastSucceededRun;
+            last = (await _probe.ReadAsync(cancellationToken)).LastSucceededRun;
         }
-        catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
+        catch (ReadinessProbeException)
         {
-            return Task.FromResult(HealthCheckResult.Unhealthy("unknown: the database cannot be read"));
+            return HealthCheckResult.Unhealthy("unknown: the database cannot be read");
         }
 
-        var options = schedule.Value;
+        var options = _schedule.Value;
         if (last is not { } finished)
         {
-            return Task.FromResult(HealthCheckResult.Unhealthy("no cycle has succeeded yet"));
+            return HealthCheckResult.Unhealthy("no cycle has succeeded yet");
         }
 
-        var age = time.GetUtcNow() - finished;
-        return Task.FromResult(age <= Readiness.Window(options)
+        var age = _time.GetUtcNow() - finished;
+        return age <= Readiness.Window(options)
             ? HealthCheckResult.Healthy($"the last cycle succeeded {HumanDuration.Format(Max0(age))} ago")
-            : HealthCheckResult.Unhealthy($"the last cycle succeeded {HumanDuration.Format(age)} ago, more than {Readiness.WindowText(options)}"));
+            : HealthCheckResult.Unhealthy($"the last cycle succeeded {HumanDuration.Format(age)} ago, more than {Readiness.WindowText(options)}");
     }
 
     private static TimeSpan Max0(TimeSpan t) => t < TimeSpan.Zero ? TimeSpan.Zero : t;
