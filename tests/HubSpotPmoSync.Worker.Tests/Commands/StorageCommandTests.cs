@@ -1,3 +1,11 @@
+using HubSpotPmoSync.Core.Delivery;
+using HubSpotPmoSync.Core.Sync;
+using HubSpotPmoSync.Core.Sync.Completeness;
+using HubSpotPmoSync.Core.Webhooks;
+using HubSpotPmoSync.Storage;
+using HubSpotPmoSync.Storage.Postgres;
+using HubSpotPmoSync.Storage.Postgres.Webhooks;
+using HubSpotPmoSync.Storage.Webhooks;
 using HubSpotPmoSync.Testing.Postgres;
 using HubSpotPmoSync.Worker.Tests.Support;
 
@@ -51,6 +59,49 @@ public sealed class StorageCommandTests : IDisposable
         var replaced = await InProcess.RunAsync(sqlite, "storage", "copy", "--to-provider", "postgres", "--to-connection-string", target, "--replace");
         Assert.True(replaced.Code == 0, replaced.Error);
         Assert.Equal(output, replaced.Output);
+    }
+
+    [Fact]
+    public async Task Copy_InboxPartitionsAndCompletenessPositions_ReadTheSameOnPostgres_InboxIdsContinue()
+    {
+        var at = new DateTimeOffset(2026, 12, 8, 9, 0, 0, TimeSpan.Zero);
+        var path = Path.Combine(_dir.FullName, "newer.db");
+        var sqliteDatabase = new SqliteDatabase(new StorageOptions { DatabasePath = path });
+        var sqliteInbox = new SqliteWebhookInbox(sqliteDatabase);
+        var cursor = new SyncCursorState(EntityKind.Deal)
+        {
+            ListInProgress = true, ListAfter = "4001", ListStartedAt = at,
+            Partitions = [new SyncPartition(0, 1_000, 5_000) { Reader = SyncPartitionReader.Search, Position = 2_500 }, new SyncPartition(1, 5_000, null)],
+        };
+        var position = new CompletenessPosition(EntityKind.Deal, "42", 10, 40, at.AddHours(-1), at, null, 3, TimeSpan.FromHours(2));
+        using (var store = new SqliteDeliveryStore(sqliteDatabase))
+        {
+            await sqliteInbox.AddAsync([Event("a", "1"), Event("b", "2"), Event("c", "3")], at, CancellationToken.None);
+            var ids = (await sqliteInbox.PendingAsync(10, CancellationToken.None)).Select(e => e.Id).ToList();
+            await store.CommitPageAsync(new PageCommit(EntityKind.Deal, [], [], cursor) { InboxEvents = [ids[1]] }, CancellationToken.None);
+            await sqliteInbox.MarkPushedAsync([ids[0]], at, CancellationToken.None);
+            await store.SavePositionAsync(position, CancellationToken.None);
+        }
+
+        var target = _schema.ConnectionString + ";Password=" + Password;
+        var (code, _, error) = await InProcess.RunAsync(
+            new Dictionary<string, string?> { ["Storage:DatabasePath"] = path }, "storage", "copy", "--to-provider", "postgres", "--to-connection-string", target);
+
+        Assert.True(code == 0, error);
+        using var postgres = new PostgresDatabase(_schema.ConnectionString);
+        var postgresStore = new PostgresDeliveryStore(postgres);
+        var postgresInbox = new PostgresWebhookInbox(postgres);
+        var copied = await postgresInbox.PendingAsync(10, CancellationToken.None);
+        Assert.Equal(await sqliteInbox.PendingAsync(10, CancellationToken.None), copied);
+        Assert.Equal([false, true], copied.Select(e => e.Processed).Order());
+        Assert.Equal(cursor.Partitions, (await postgresStore.GetCursorAsync(EntityKind.Deal, CancellationToken.None)).Partitions);
+        Assert.Equal(position, await postgresStore.GetPositionAsync(EntityKind.Deal, CancellationToken.None));
+
+        await postgresInbox.AddAsync([Event("d", "4")], at, CancellationToken.None);
+        var next = (await postgresInbox.PendingAsync(10, CancellationToken.None))[^1];
+        Assert.Equal(("4", true), (next.ObjectId, next.Id > copied.Max(e => e.Id)));
+
+        static WebhookInboxEvent Event(string key, string objectId) => new(key, new DateTimeOffset(2026, 12, 8, 8, 59, 0, TimeSpan.Zero), "deal.propertyChange", "deals", objectId, "{}");
     }
 
     [Fact]
