@@ -96,10 +96,12 @@ internal sealed class LatencyModel
 
     private async Task WaitAsync(TimeSpan delay, CancellationToken cancellationToken)
     {
+        // The timer exists before the request counts as waiting, so whoever waits for it can move the clock at once.
+        var timer = Task.Delay(delay, _time, cancellationToken);
         Entered();
         try
         {
-            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+            await timer.ConfigureAwait(false);
         }
         finally
         {
