@@ -307,6 +307,7 @@ public sealed class SyncRunnerTests
         Assert.Equal(300, (await _store.GetRecordsAsync(EntityKind.Deal, null, CancellationToken.None)).Count);
         _time.Advance(TimeSpan.FromMinutes(1));
 
+        crashing.CrashAtCommit = 0; // a new process, which does not crash
         var resumed = await RunAsync(store: crashing);
 
         var deals = Of(resumed, EntityKind.Deal);

@@ -23,9 +23,25 @@ public sealed class CrashingDeliveryStore(IDeliveryStore inner) : IDeliveryStore
 {
     private readonly object _gate = new();
     private int _commits;
+    private int _crashAt;
+    private bool _crashed;
 
-    /// <summary>The 1-based page commit that fails; 0 = never.</summary>
-    public int CrashAtCommit { get; set; }
+    /// <summary>
+    /// The 1-based page commit that fails; 0 = never. After it, every commit and cursor save fails too, of every type,
+    /// as nothing more reaches the store of a killed process; setting it again starts a new process.
+    /// </summary>
+    public int CrashAtCommit
+    {
+        get => _crashAt;
+        set
+        {
+            lock (_gate)
+            {
+                _crashAt = value;
+                _crashed = false;
+            }
+        }
+    }
 
     /// <summary>Commits that went through.</summary>
     public int Commits => _commits;
@@ -39,6 +55,14 @@ public sealed class CrashingDeliveryStore(IDeliveryStore inner) : IDeliveryStore
     public Task CommitPageAsync(PageCommit page, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(page);
+        lock (_gate)
+        {
+            if (_crashed)
+            {
+                throw new SimulatedCrashException();
+            }
+        }
+
         if (Kind is { } only && page.Kind != only)
         {
             Committed?.Invoke(page);
@@ -48,9 +72,10 @@ public sealed class CrashingDeliveryStore(IDeliveryStore inner) : IDeliveryStore
         // The types commit at once: the count and the crash are decided one commit at a time.
         lock (_gate)
         {
-            if (CrashAtCommit > 0 && _commits + 1 == CrashAtCommit)
+            if (_crashed || (_crashAt > 0 && _commits + 1 == _crashAt))
             {
-                CrashAtCommit = 0;
+                _crashAt = 0;
+                _crashed = true;
                 throw new SimulatedCrashException();
             }
 
@@ -72,7 +97,18 @@ public sealed class CrashingDeliveryStore(IDeliveryStore inner) : IDeliveryStore
     public Task<IReadOnlyDictionary<string, IReadOnlyCollection<string>>> GetLinkedFromIdsAsync(EntityKind from, EntityKind to, IReadOnlyCollection<string> toIds, CancellationToken cancellationToken) =>
         inner.GetLinkedFromIdsAsync(from, to, toIds, cancellationToken);
 
-    public Task SaveCursorAsync(SyncCursorState cursor, CancellationToken cancellationToken) => inner.SaveCursorAsync(cursor, cancellationToken);
+    public Task SaveCursorAsync(SyncCursorState cursor, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_crashed)
+            {
+                throw new SimulatedCrashException();
+            }
+        }
+
+        return inner.SaveCursorAsync(cursor, cancellationToken);
+    }
 
     public Task SavePipelinesAsync(EntityKind kind, IReadOnlyList<CrmPipeline> pipelines, CancellationToken cancellationToken) =>
         inner.SavePipelinesAsync(kind, pipelines, cancellationToken);

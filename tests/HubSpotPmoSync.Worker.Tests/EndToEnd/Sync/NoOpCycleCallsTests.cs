@@ -46,10 +46,12 @@ public sealed class NoOpCycleCallsTests(ITestOutputHelper log)
         foreach (var type in ObjectTypes)
         {
             var searches = calls.Count(c => c.Method == "POST" && c.Path.EndsWith($"/{type}/search", StringComparison.Ordinal));
-            Assert.True(searches == 2, $"{type}: {searches} searches, expected the fast pass and the settle pass (1 + 1)");
+            // The bound of issue 15: the fast pass, and the settle pass when it is due (whether its window has moved
+            // past the settled cursor by this cycle depends on when the previous cycle ran).
+            Assert.True(searches is 1 or 2, $"{type}: {searches} searches, expected the fast pass and at most the settle pass (1 + 1)");
         }
 
-        Assert.Equal(2 * ObjectTypes.Length, calls.Count(c => c.Path.EndsWith("/search", StringComparison.Ordinal)));
+        Assert.InRange(calls.Count(c => c.Path.EndsWith("/search", StringComparison.Ordinal)), ObjectTypes.Length, 2 * ObjectTypes.Length);
         // The only record reads besides the searches are the completeness check's (issue 16): the archived lists, which
         // no search shows, within the check's budget of calls (Sync:CompletenessBudget, 50 by default).
         var reads = calls.Where(c => c.Method == "GET" && c.Path.StartsWith("/crm/objects/", StringComparison.Ordinal)).ToList();
